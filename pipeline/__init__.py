@@ -1,0 +1,3 @@
+"""yanbao (研報): Chinese financial research articles in, source-grounded datasets out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""yanbao export stage."""
