@@ -1,0 +1,54 @@
+"""Streaming, atomic JSONL tables: rows go to a hidden temp file that is renamed into place on success."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+from pipeline.records import Record
+
+
+class JsonlTableWriter:
+    """Append records as they arrive; `commit` renames the finished file into place, `abort` removes it."""
+
+    def __init__(self, directory: Path, table: str) -> None:
+        self.path = directory / f"{table}.jsonl"
+        self._tmp = directory / f".{table}.jsonl.tmp-{os.getpid()}"
+        self._fh: IO[str] | None = open(self._tmp, "w", encoding="utf-8", newline="\n")
+        self.count = 0
+
+    def write(self, record: Record) -> None:
+        assert self._fh is not None, "writer already closed"
+        self._fh.write(record.model_dump_json())
+        self._fh.write("\n")
+        self.count += 1
+
+    def commit(self) -> Path:
+        assert self._fh is not None, "writer already closed"
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        self._fh = None
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self._tmp.unlink(missing_ok=True)
+
+
+def read_jsonl(path: Path, model: type[Record]) -> list[Record]:
+    with open(path, encoding="utf-8") as fh:
+        return [model.model_validate_json(line) for line in fh if line.strip()]
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

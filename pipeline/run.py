@@ -1,0 +1,123 @@
+"""A run: discover inputs, process each document, stream every table to the output folder, write the manifest."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.config import RunConfig
+from pipeline.errors import UsageError
+from pipeline.export.jsonl import JsonlTableWriter, write_text_atomic
+from pipeline.extract.registry import resolve
+from pipeline.ingest.sources import Source, discover
+from pipeline.process import DocumentResult, process_source
+from pipeline.records import TABLES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    out_dir: Path
+    n_inputs: int
+    n_ok: int
+    n_errors: int
+    counts: dict[str, int]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.n_errors else 0
+
+
+def prepare_out_dir(out_dir: Path, inputs: list[str], overwrite: bool) -> None:
+    """Refuse an output folder that is a file, unwritable, or holds something other than this run."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"output path {out_dir} is a file, not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
+        manifest = out_dir / "manifest.json"
+        if not manifest.exists():
+            raise UsageError(f"output folder {out_dir} is not empty and holds no yanbao run (use --overwrite)")
+        try:
+            previous = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"output folder {out_dir} has an unreadable manifest.json (use --overwrite)") from exc
+        if previous.get("input_paths") != inputs:
+            raise UsageError(f"output folder {out_dir} holds a run of other inputs (use --overwrite or another --out)")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-probe"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"output folder {out_dir} is not writable: {exc.strerror or exc}") from exc
+
+
+def iter_results(sources: list[Source], config: RunConfig) -> Iterator[DocumentResult]:
+    for source in sources:
+        yield process_source(source, config)
+
+
+def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool = False) -> RunSummary:
+    started = datetime.now(timezone.utc)
+    clock = time.perf_counter()
+    extractors = resolve(config.extract.extractors)
+    sources, skipped = discover(paths, config.ingest.extensions)
+    input_paths = [str(p) for p in paths]
+    prepare_out_dir(out_dir, input_paths, overwrite)
+    writers = {table: JsonlTableWriter(out_dir, table) for table in TABLES}
+    inputs: list[dict[str, object]] = []
+    try:
+        for result in iter_results(sources, config):
+            for table, records in result.tables.items():
+                for record in records:
+                    writers[table].write(record)
+            if result.error:
+                writers["errors"].write(result.error)
+                log.warning("%s: %s failed: %s", result.source.path, result.error.stage, result.error.message)
+            inputs.append(
+                {
+                    "path": str(result.source.path),
+                    "doc_id": result.source.doc_id,
+                    "sha256": result.sha256,
+                    "size_bytes": result.size_bytes,
+                    "status": result.status,
+                    "timings": {k: round(v, 6) for k, v in result.timings.items()},
+                }
+            )
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    counts = {table: writer.count for table, writer in writers.items()}
+    for writer in writers.values():
+        writer.commit()
+    n_errors = sum(1 for i in inputs if i["status"] == "error")
+    manifest = {
+        "yanbao_version": __version__,
+        "started_at": started.isoformat(),
+        "finished_at": datetime.now(timezone.utc).isoformat(),
+        "elapsed_s": round(time.perf_counter() - clock, 3),
+        "input_paths": input_paths,
+        "config": json.loads(config.model_dump_json()),
+        "extractors": [e.label for e in extractors],
+        "inputs": inputs,
+        "skipped": [str(p) for p in skipped],
+        "counts": counts,
+        "stage_seconds": _stage_totals(inputs),
+    }
+    write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return RunSummary(out_dir, len(sources), len(sources) - n_errors, n_errors, counts)
+
+
+def _stage_totals(inputs: list[dict[str, object]]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for item in inputs:
+        for stage, seconds in item["timings"].items():  # type: ignore[union-attr]
+            totals[stage] = round(totals.get(stage, 0.0) + seconds, 6)
+    return totals
