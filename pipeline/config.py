@@ -48,7 +48,7 @@ class RunConfig(_Config):
     workers: int = 1
 
     @classmethod
-    def from_toml(cls, path: Path) -> "RunConfig":
+    def from_toml(cls, path: Path) -> RunConfig:
         import tomllib
 
         with open(path, "rb") as fh:
