@@ -1,17 +1,20 @@
-"""The `yanbao` command line: run, eval, schema and friends. Misuse gets one line and exit code 2."""
+"""The `yanbao` command line. Each subcommand is a module in pipeline/commands/ with a `register` function.
+
+Misuse gets one line on stderr and exit code 2; a partial failure of a batch exits 1.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
+import pkgutil
 import sys
-from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import RunConfig
 from pipeline.errors import UsageError, YanbaoError
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,58 +22,26 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def _config(args: argparse.Namespace) -> RunConfig:
-    config = RunConfig.from_toml(args.config) if getattr(args, "config", None) else RunConfig()
-    updates: dict[str, object] = {}
-    if getattr(args, "extractors", None):
-        extract = config.extract.model_copy(update={"extractors": tuple(args.extractors.split(","))})
-        updates["extract"] = extract
-    if getattr(args, "opencc", None):
-        updates["normalize"] = config.normalize.model_copy(update={"opencc_config": args.opencc})
-    return config.model_copy(update=updates) if updates else config
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run import execute
-
-    config = _config(args)
-    summary = execute([Path(p) for p in args.paths], Path(args.out), config, overwrite=args.overwrite)
-    if not args.quiet:
-        counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v)
-        print(f"{summary.n_ok}/{summary.n_inputs} documents ok, {summary.n_errors} failed → {summary.out_dir} ({counts})")
-    return EXIT_PARTIAL if summary.n_errors else EXIT_OK
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import pipeline.commands as commands
+
     parser = _Parser(prog="yanbao", description="Chinese financial research articles → source-grounded datasets.")
     parser.add_argument("--version", action="version", version=f"yanbao {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    run = sub.add_parser("run", help="extract every table from files and folders of articles")
-    run.add_argument("paths", nargs="+", help="files or folders (.txt .md .html .htm), folders recursively")
-    run.add_argument("--out", default="outputs/latest", help="output folder (default outputs/latest)")
-    run.add_argument("--config", type=Path, help="a TOML file with RunConfig fields")
-    run.add_argument("--extractors", help="comma-separated extractor names (default: all configured)")
-    run.add_argument("--opencc", choices=["t2s", "hk2s", "tw2s", "tw2sp"], help="OpenCC conversion to Simplified")
-    run.add_argument("--overwrite", action="store_true", help="replace an output folder holding another run")
-    run.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
-    run.set_defaults(func=cmd_run)
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = build_parser().parse_args(argv)
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
         )
         return int(args.func(args))
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except YanbaoError as exc:
+    except (UsageError, YanbaoError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
