@@ -103,7 +103,7 @@ def process_source(source: Source, config: RunConfig) -> DocumentResult:
             records = extractor(ctx)
             result.tables.setdefault(extractor.produces, []).extend(records)
             result.timings[stage] = time.perf_counter() - clock
-    except Exception as exc:  # noqa: BLE001 - every failure must become an error row, never a crash
+    except Exception as exc:
         if not isinstance(exc, YanbaoError):
             log.exception("internal error on %s in %s", source.path, stage)
         result.tables = {}

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import __version__
@@ -64,7 +64,7 @@ def iter_results(sources: list[Source], config: RunConfig) -> Iterator[DocumentR
 
 
 def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool = False) -> RunSummary:
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     clock = time.perf_counter()
     extractors = resolve(config.extract.extractors)
     sources, skipped = discover(paths, config.ingest.extensions)
@@ -101,7 +101,7 @@ def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool
     manifest = {
         "yanbao_version": __version__,
         "started_at": started.isoformat(),
-        "finished_at": datetime.now(timezone.utc).isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
         "elapsed_s": round(time.perf_counter() - clock, 3),
         "input_paths": input_paths,
         "config": json.loads(config.model_dump_json()),

@@ -15,7 +15,7 @@ class JsonlTableWriter:
     def __init__(self, directory: Path, table: str) -> None:
         self.path = directory / f"{table}.jsonl"
         self._tmp = directory / f".{table}.jsonl.tmp-{os.getpid()}"
-        self._fh: IO[str] | None = open(self._tmp, "w", encoding="utf-8", newline="\n")
+        self._fh: IO[str] | None = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - held open while streaming
         self.count = 0
 
     def write(self, record: Record) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.config import IngestConfig
 from pipeline.errors import IngestError, UnsupportedInput

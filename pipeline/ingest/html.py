@@ -15,17 +15,18 @@ _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
     "input", "select", "textarea", "nav", "aside", "footer", "header", "menu", "dialog", "object", "embed",
 )
-_BLOCK_TAGS = frozenset(
-    "address article blockquote dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 hr li main ol p pre "
-    "section table tbody thead tfoot tr ul caption".split()
-)
+_BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table",
+    "tbody", "tfoot", "thead", "tr", "ul",
+})
 _JUNK_ATTR = re.compile(
     r"(^|[\s_-])(comment|comments|reply|share|social|related|recommend|breadcrumb|sidebar|footer|header|"
     r"nav|navbar|menu|advert|ads?|banner|popup|modal|login|subscribe|toolbar|copyright|disclaimer-box)"
     r"($|[\s_-])",
-    re.I,
+    re.IGNORECASE,
 )
-_CONTENT_ATTR = re.compile(r"(article|content|post|entry|story|main|body|text|detail)", re.I)
+_CONTENT_ATTR = re.compile(r"(article|content|post|entry|story|main|body|text|detail)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
