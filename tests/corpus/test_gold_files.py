@@ -24,7 +24,7 @@ KINDS_UNITS = {
     "share": {"percent"},
     "rate": {"percent", "pp"},
     "count": {"GPU", "company", "person", "user"},
-    "duration": {"year", "month", "week", "day"},
+    "duration": {"year", "quarter", "month", "week", "day"},
     "multiple": {"x"},
 }
 QUALIFIERS = {"approx", "at_least", "at_most", "more_than", "less_than", "nearly", "exact"}
@@ -44,7 +44,7 @@ DIGITS = {"零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, 
 SCALES = {"百": 1e2, "千": 1e3, "萬": 1e4, "万": 1e4, "百萬": 1e6, "百万": 1e6, "千萬": 1e7, "千万": 1e7,
           "億": 1e8, "亿": 1e8, "萬億": 1e12, "万亿": 1e12, "兆": 1e12}
 # Stripped before parsing: currency markers and units, longest first.
-UNIT_WORDS = ("個百分點", "个百分点", "百分點", "百分点", "張GPU", "张GPU", "個月", "个月", "美元", "港元", "港幣",
+UNIT_WORDS = ("個百分點", "个百分点", "個季度", "个季度", "百分點", "百分点", "張GPU", "张GPU", "個月", "个月", "美元", "港元", "港幣",
               "港币", "新台幣", "新臺幣", "人民幣", "人民币", "日圓", "日元", "歐元", "欧元", "元", "HK$", "NT$",
               "US$", "RMB", "$", "¥", "€", "年", "家", "張", "张", "位", "名", "%", "成", "倍", "x", "X")
 
