@@ -23,7 +23,7 @@ KINDS_UNITS = {
     "percent": {"percent"},
     "share": {"percent"},
     "rate": {"percent", "pp"},
-    "count": {"GPU", "company", "person", "user"},
+    "count": {"GPU", "company", "person", "user", "vehicle"},
     "duration": {"year", "quarter", "month", "week", "day"},
     "multiple": {"x"},
 }
@@ -46,7 +46,7 @@ SCALES = {"百": 1e2, "千": 1e3, "萬": 1e4, "万": 1e4, "百萬": 1e6, "百万
 # Stripped before parsing: currency markers and units, longest first.
 UNIT_WORDS = ("個百分點", "个百分点", "個季度", "个季度", "百分點", "百分点", "張GPU", "张GPU", "個月", "个月", "美元", "港元", "港幣",
               "港币", "新台幣", "新臺幣", "人民幣", "人民币", "日圓", "日元", "歐元", "欧元", "元", "HK$", "NT$",
-              "US$", "RMB", "$", "¥", "€", "年", "家", "張", "张", "位", "名", "%", "成", "倍", "x", "X")
+              "US$", "RMB", "$", "¥", "€", "年", "家", "張", "张", "位", "名", "辆", "輛", "%", "成", "倍", "x", "X")
 
 
 def clean(text: str) -> str:
