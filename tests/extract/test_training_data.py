@@ -1,0 +1,185 @@
+"""Checks on the authored NER / claim training sentences: schema, spans, label vocabularies, balance,
+and that no sentence leaks text from the held-out corpus articles (the seed above all)."""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import opencc
+import pytest
+
+from pipeline.ingest.decode import decode_bytes
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "pipeline" / "resources" / "training" / "sentences.jsonl"
+CORPUS = REPO / "corpus"
+SEED = CORPUS / "coreweave_part1.txt"
+
+KEYS = {"id", "text", "script", "entities", "claim", "source"}
+CLAIM_KEYS = {"topic", "stance", "hedge"}
+SCRIPTS = {"simplified", "traditional", "mixed"}
+ENTITY_TYPES = {"ORG", "PRODUCT", "PERSON"}
+TOPICS = {"customer_concentration", "supplier_concentration", "margin", "moat", "risk", "growth",
+          "valuation", "business_model", "other"}
+STANCES = {"positive", "negative", "neutral"}
+NOT_HEDGES = {"我们认为", "我們認為"}
+SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ID_RE = re.compile(r"t\d{4}")
+TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_RE = re.compile(rf"\((?=[a-zü]*[{TONES}])[a-zü{TONES}]+\)")
+SENTENCE_FINAL = "。！？!?"
+LEAK_WINDOW = 12
+
+MIN_SENTENCES = 600
+MIN_PER_TOPIC = 25
+MIN_PER_STANCE = 60
+
+
+@cache
+def rows() -> list[dict]:
+    with DATA.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@cache
+def t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def clean(text: str) -> str:
+    """Comparison form: converter pinyin artefacts and nbsp removed."""
+    return PINYIN_RE.sub("", text).replace("\u00a0", "")
+
+
+def forms(text: str) -> set[str]:
+    """The cleaned text as written and folded to Simplified, so script differences cannot hide a copy."""
+    c = clean(text)
+    return {c, t2s().convert(c)}
+
+
+def windows(text: str, n: int = LEAK_WINDOW) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)}
+
+
+@cache
+def article_windows(path: Path) -> frozenset[str]:
+    text = decode_bytes(path.read_bytes()).text
+    return frozenset(w for form in forms(text) for w in windows(form))
+
+
+def leaks(row: dict, protected: frozenset[str]) -> list[str]:
+    return sorted(w for form in forms(row["text"]) for w in windows(form) if w in protected)
+
+
+def test_file_is_nonempty_jsonl() -> None:
+    assert DATA.is_file()
+    assert len(rows()) >= MIN_SENTENCES
+
+
+@pytest.mark.parametrize("row", rows(), ids=lambda r: r["id"])
+def test_row_schema(row: dict) -> None:
+    assert set(row) == KEYS
+    assert ID_RE.fullmatch(row["id"])
+    assert isinstance(row["text"], str) and row["text"].strip()
+    assert row["script"] in SCRIPTS
+    assert row["source"] == "authored"
+    assert isinstance(row["entities"], list)
+    for ent in row["entities"]:
+        assert isinstance(ent, list) and len(ent) == 4
+        start, end, label, slug = ent
+        assert isinstance(start, int) and isinstance(end, int)
+        assert label in ENTITY_TYPES
+        assert SLUG_RE.fullmatch(slug), slug
+    claim = row["claim"]
+    if claim is not None:
+        assert set(claim) == CLAIM_KEYS
+        assert claim["topic"] in TOPICS
+        assert claim["stance"] in STANCES
+        assert isinstance(claim["hedge"], str)
+
+
+@pytest.mark.parametrize("row", rows(), ids=lambda r: r["id"])
+def test_spans_valid_and_disjoint(row: dict) -> None:
+    text = row["text"]
+    spans = sorted((s, e) for s, e, _, _ in row["entities"])
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+        surface = text[start:end]
+        assert surface == surface.strip(), f"span {surface!r} has edge whitespace"
+    for (_, prev_end), (next_start, _) in itertools.pairwise(spans):
+        assert prev_end <= next_start, f"overlapping spans in {row['id']}"
+
+
+@pytest.mark.parametrize("row", [r for r in rows() if r["claim"]], ids=lambda r: r["id"])
+def test_claims_are_sentences_with_real_hedges(row: dict) -> None:
+    assert row["text"].strip()[-1] in SENTENCE_FINAL
+    hedge = row["claim"]["hedge"]
+    assert hedge not in NOT_HEDGES
+    if hedge:
+        assert hedge in clean(row["text"])
+
+
+def test_ids_unique() -> None:
+    ids = [r["id"] for r in rows()]
+    assert len(ids) == len(set(ids))
+
+
+def test_texts_unique() -> None:
+    texts = [clean(r["text"]).strip() for r in rows()]
+    duplicates = [t for t, n in collections.Counter(texts).items() if n > 1]
+    assert not duplicates
+
+
+def test_each_entity_id_has_one_type() -> None:
+    types: dict[str, set[str]] = collections.defaultdict(set)
+    for row in rows():
+        for _, _, label, slug in row["entities"]:
+            types[slug].add(label)
+    assert {slug: t for slug, t in types.items() if len(t) > 1} == {}
+
+
+def test_label_balance() -> None:
+    claims = [r["claim"] for r in rows() if r["claim"]]
+    topics = collections.Counter(c["topic"] for c in claims)
+    stances = collections.Counter(c["stance"] for c in claims)
+    assert {t: topics[t] for t in TOPICS if topics[t] < MIN_PER_TOPIC} == {}
+    assert {s: stances[s] for s in STANCES if stances[s] < MIN_PER_STANCE} == {}
+    share = len(claims) / len(rows())
+    assert 0.45 <= share <= 0.65, f"claim share {share:.2f}"
+    assert any(c["hedge"] for c in claims)
+
+
+def test_scripts_and_entity_types_present() -> None:
+    scripts = collections.Counter(r["script"] for r in rows())
+    assert scripts["simplified"] > scripts["traditional"] > scripts["mixed"] > 0
+    labels = {e[2] for r in rows() for e in r["entities"]}
+    assert labels == ENTITY_TYPES
+
+
+def leaked_rows(article: Path) -> dict[str, list[str]]:
+    protected = article_windows(article)
+    found = {r["id"]: leaks(r, protected)[:3] for r in rows()}
+    return {row_id: hits for row_id, hits in found.items() if hits}
+
+
+def test_no_leak_from_seed_article() -> None:
+    assert leaked_rows(SEED) == {}
+
+
+@pytest.mark.parametrize("article", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.stem)
+def test_no_leak_from_corpus_articles(article: Path) -> None:
+    assert leaked_rows(article) == {}
+
+
+def test_leak_guard_catches_a_copied_seed_run() -> None:
+    seed_text = clean(decode_bytes(SEED.read_bytes()).text)
+    body = next(line for line in seed_text.splitlines() if len(line) > 40)
+    copied = {"text": "前言" + body[10:10 + LEAK_WINDOW] + "。"}
+    assert leaks(copied, article_windows(SEED))
+    converted = {"text": t2s().convert(copied["text"])}
+    assert leaks(converted, article_windows(SEED))
