@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
 from pipeline.ids import stable_id
-from pipeline.normalize import NormalizedText
 from pipeline.records import Section, Sentence
 from pipeline.segment.sections import find_headings
 from pipeline.segment.sentences import paragraphs, split_sentences
 from pipeline.segment.tokens import build_doc
+
+if TYPE_CHECKING:
+    from pipeline.normalize import NormalizedText
 
 
 @dataclass(frozen=True)
