@@ -21,7 +21,7 @@ class Alignment:
     normalized span that crosses a deletion maps to a raw span that includes it.
     """
 
-    __slots__ = ("raw_len", "_start", "_end")
+    __slots__ = ("_end", "_start", "raw_len")
 
     def __init__(self, raw_start: np.ndarray, raw_end: np.ndarray, raw_len: int) -> None:
         if raw_start.shape != raw_end.shape or raw_start.ndim != 1:
@@ -53,9 +53,9 @@ class Alignment:
 
     def is_identity(self) -> bool:
         n = len(self)
-        return n == self.raw_len and bool(np.array_equal(self._start, np.arange(n)) and np.array_equal(
-            self._end, np.arange(1, n + 1)
-        ))
+        return n == self.raw_len and bool(
+            np.array_equal(self._start, np.arange(n)) and np.array_equal(self._end, np.arange(1, n + 1))
+        )
 
     def _raw_boundary(self, norm_pos: int) -> int:
         """The raw offset that an empty normalized span at ``norm_pos`` stands for."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(name: str) -> dict[str, Any]:
     """Parsed contents of ``pipeline/resources/normalize/<name>.yaml``."""
     path = resources.files("pipeline.resources").joinpath(f"normalize/{name}.yaml")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import opencc
@@ -18,13 +18,10 @@ SCRIPT_MAJORITY = 0.85
 SAMPLE_CHARS = 400_000
 
 
-@lru_cache(maxsize=None)
+@cache
 def converter(config: str) -> opencc.OpenCC:
     """One OpenCC instance per configuration name (loading the dictionaries is the expensive part)."""
-    try:
-        return opencc.OpenCC(config)
-    except Exception:  # older wheels want the file name
-        return opencc.OpenCC(f"{config}.json")
+    return opencc.OpenCC(config)
 
 
 def _sample(text: str) -> str:
@@ -62,7 +59,9 @@ def _line_edits(old: str, new: str, offset: int) -> list[Edit]:
     the rewritten phrase still match one to one.
     """
     baseline = converter("t2s").convert(old)
-    matcher = difflib.SequenceMatcher(None, baseline if len(baseline) == len(old) else old, new, autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, baseline if len(baseline) == len(old) else old, new, autojunk=False
+    )
     return [
         (offset + i1, offset + i2, new[j1:j2])
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
@@ -80,7 +79,11 @@ def convert_to_simplified(text: str, config: str = "t2s") -> tuple[str, Alignmen
         new_lines = [cc.convert(line) for line in old_lines]
         converted = "\n".join(new_lines)
     if len(converted) == len(text) and all(len(a) == len(b) for a, b in zip(old_lines, new_lines)):
-        return converted, Alignment.identity(len(text)), {"script_chars_converted": count_changed(text, converted)}
+        return (
+            converted,
+            Alignment.identity(len(text)),
+            {"script_chars_converted": count_changed(text, converted)},
+        )
     # Equal-length lines convert character by character; only the others need edits to align them.
     edits: list[Edit] = []
     same_old: list[str] = []
