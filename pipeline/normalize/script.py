@@ -14,7 +14,7 @@ from pipeline.normalize.fullwidth import count_changed
 Script = Literal["traditional", "simplified", "mixed"]
 # Share of script-specific characters that decides the label; in between is "mixed". A web
 # converter's s2t output keeps some one-to-many characters (云, 于, 并) simplified, hence not 1.0.
-SCRIPT_MAJORITY = 0.85
+SCRIPT_MAJORITY = 0.75
 SAMPLE_CHARS = 400_000
 
 
