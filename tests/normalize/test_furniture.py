@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from pipeline.normalize.furniture import find_layout
 
-ARTICLE = "\n".join(
-    [
-        "订阅",
-        "纠错 | 登录",
-        "",
-        "英伟达财报点评:数据中心收入再创新高",
-        "",
-        "英伟达本季度数据中心收入同比增长112%,超出市场预期。",
-        "点击查看大图",
-        "我们维持买入评级。",
-        "",
-        "- END -",
-        "责任编辑:张三",
-        "免责声明:本文仅供参考。",
-    ]
-)
+ARTICLE = """订阅
+纠错 | 登录
+
+英伟达财报点评:数据中心收入再创新高
+
+英伟达本季度数据中心收入同比增长112%,超出市场预期。
+点击查看大图
+我们维持买入评级。
+
+- END -
+责任编辑:张三
+免责声明:本文仅供参考。"""
 
 
 def body_text(text: str, body: tuple[tuple[int, int], ...]) -> str:

@@ -42,7 +42,11 @@ def test_repaired_run_maps_to_the_garbled_raw_run() -> None:
 
 @pytest.mark.parametrize(
     ("original", "lost", "seen"),
-    [("解一下AI", "理", "斫庖幌翧I"), ("機房", "攤", "倷C房"), ("仍是存在一定行業", "等", "热允谴嬖谝欢ㄐ袠I")],
+    [
+        ("解一下AI", "理", "斫庖幌翧I"),
+        ("機房", "攤", "倷C房"),
+        ("仍是存在一定行業", "等", "热允谴嬖谝欢ㄐ袠I"),
+    ],
 )
 def test_slip_model_matches_the_seed_and_round_trips(original: str, lost: str, seen: str) -> None:
     assert garble(original, lost) == seen
@@ -78,5 +82,5 @@ def test_clean_text_is_never_changed(raw: str) -> None:
 
 
 def test_lost_character_before_plain_text_is_a_one_character_corrupt_span() -> None:
-    text, _, counts, corrupt = repair_gbk_mojibake(f"落地{L}{L}據中心的工程能力")
+    _, _, counts, corrupt = repair_gbk_mojibake(f"落地{L}{L}據中心的工程能力")
     assert corrupt == [(2, 4)] and counts["mojibake_runs_corrupt"] == 1

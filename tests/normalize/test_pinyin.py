@@ -26,7 +26,7 @@ def test_annotations_are_removed(raw: str, expected: str, annotations: int) -> N
 
 def test_annotated_character_keeps_its_annotation_in_its_raw_image() -> None:
     raw = "英偉達(dá)說"
-    text, alignment, _ = strip_pinyin_annotations(raw)
+    _, alignment, _ = strip_pinyin_annotations(raw)
     assert raw[slice(*alignment.to_raw(0, 3))] == "英偉達(dá)"
     assert alignment.to_norm(0, 2) == (0, 2)
     assert alignment.to_norm(7, 8) == (3, 4)
