@@ -33,8 +33,18 @@ def count_changed(before: str, after: str) -> int:
     return int(np.count_nonzero(a != b))
 
 
+@lru_cache(maxsize=1)
+def _foldable_re() -> re.Pattern[str]:
+    chars = "".join(chr(code) for code in _fold_table()) + "".join(
+        load_lexicon("fullwidth")["fold_between_digits"]
+    )
+    return re.compile(f"[{re.escape(chars)}]")
+
+
 def fold_fullwidth(text: str) -> tuple[str, Alignment, dict[str, int]]:
     """０-９ Ａ-Ｚ ａ-ｚ ％ ～ ． ＄ etc. -> ASCII; ，：between digits -> , : ; 。！？，；（） stay."""
+    if not _foldable_re().search(text):
+        return text, Alignment.identity(len(text)), {"fullwidth_folded": 0}
     folded = text.translate(_fold_table())
     folded = _between_digits_re().sub(lambda m: chr(ord(m.group()) - 0xFEE0), folded)
     changed = count_changed(text, folded) if folded != text else 0

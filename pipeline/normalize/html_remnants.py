@@ -75,8 +75,8 @@ def replace_nonbreaking_spaces(text: str) -> tuple[str, Alignment, dict[str, int
     """No-break and figure spaces become ordinary spaces (length preserving)."""
     spaces = load_lexicon("html")["nonbreaking_spaces"]
     count = sum(text.count(space) for space in spaces)
-    if count:
-        text = text.translate({ord(space): " " for space in spaces})
+    for space in spaces:
+        text = text.replace(space, " ")
     return text, Alignment.identity(len(text)), {"nbsp_replaced": count}
 
 

@@ -18,7 +18,6 @@ PINYIN_ARTEFACT_RE = re.compile(
     rf"(?P<lost>[?{LOST_CHAR}])(?:{_ANNOTATION}|{_SYLLABLE}\))(?:{_ANNOTATION})*"
     rf"|(?P<char>[^\s()?{LOST_CHAR}])?(?:{_ANNOTATION})+"
 )
-_ONE_ANNOTATION_RE = re.compile(rf"{_ANNOTATION}|{_SYLLABLE}\)")
 
 
 def strip_pinyin_annotations(text: str) -> tuple[str, Alignment, dict[str, int]]:
@@ -27,7 +26,7 @@ def strip_pinyin_annotations(text: str) -> tuple[str, Alignment, dict[str, int]]
     annotations = 0
     lost = 0
     for match in PINYIN_ARTEFACT_RE.finditer(text):
-        annotations += len(_ONE_ANNOTATION_RE.findall(match.group()))
+        annotations += match.group().count(")")  # one closing parenthesis per annotation
         if match.group("lost"):
             lost += 1
             edits.append((match.start(), match.end(), LOST_CHAR))
