@@ -14,8 +14,9 @@ def run_config(args: argparse.Namespace) -> RunConfig:
     """The RunConfig from --config (TOML) with CLI flags applied on top."""
     config = RunConfig.from_toml(args.config) if getattr(args, "config", None) else RunConfig()
     updates: dict[str, object] = {}
-    if getattr(args, "extractors", None):
-        updates["extract"] = config.extract.model_copy(update={"extractors": tuple(args.extractors.split(","))})
+    if getattr(args, "extractors", None) is not None:
+        names = tuple(n.strip() for n in args.extractors.split(",") if n.strip())
+        updates["extract"] = config.extract.model_copy(update={"extractors": names})
     if getattr(args, "opencc", None):
         updates["normalize"] = config.normalize.model_copy(update={"opencc_config": args.opencc})
     return config.model_copy(update=updates) if updates else config

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.config import ExtractConfig
+from pipeline.errors import UsageError
 from pipeline.normalize import NormalizedText
 from pipeline.records import Record
 from pipeline.segment import Segmented
@@ -82,7 +83,7 @@ def resolve(names: tuple[str, ...]) -> list[Extractor]:
     registry = available()
     unknown = [n for n in names if n not in registry]
     if unknown:
-        raise KeyError(f"unknown extractor(s) {', '.join(unknown)}; available: {', '.join(sorted(registry))}")
+        raise UsageError(f"unknown extractor(s) {', '.join(unknown)}; available: {', '.join(sorted(registry))}")
     chosen = [registry[n] for n in names]
     ordered: list[Extractor] = []
     produced: set[str] = set()
