@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.errors import UsageError
+from pipeline.export.entities import EntityIndex
 from pipeline.export.jsonl import JsonlTableWriter, write_text_atomic
 from pipeline.extract.registry import resolve
 from pipeline.ingest.sources import Source, discover
@@ -72,9 +73,13 @@ def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool
     prepare_out_dir(out_dir, input_paths, overwrite)
     writers = {table: JsonlTableWriter(out_dir, table) for table in TABLES}
     inputs: list[dict[str, object]] = []
+    entity_index = EntityIndex()
     try:
         for result in iter_results(sources, config):
             for table, records in result.tables.items():
+                if table == "entities":
+                    entity_index.add(records)
+                    continue
                 for record in records:
                     writers[table].write(record)
             if result.error:
@@ -94,6 +99,8 @@ def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool
         for writer in writers.values():
             writer.abort()
         raise
+    for entity in entity_index.merged():
+        writers["entities"].write(entity)
     counts = {table: writer.count for table, writer in writers.items()}
     for writer in writers.values():
         writer.commit()
