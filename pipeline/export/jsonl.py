@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 from typing import IO
 
+from pydantic_core import PydanticSerializationError
+
+from pipeline.export.text import scrub_record
 from pipeline.records import Record
 
 
@@ -20,7 +23,11 @@ class JsonlTableWriter:
 
     def write(self, record: Record) -> None:
         assert self._fh is not None, "writer already closed"
-        self._fh.write(record.model_dump_json())
+        try:
+            line = record.model_dump_json()
+        except PydanticSerializationError:  # lone surrogates are not UTF-8: replaced one for one (text.py)
+            line = scrub_record(record).model_dump_json()
+        self._fh.write(line)
         self._fh.write("\n")
         self.count += 1
 

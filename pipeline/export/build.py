@@ -1,0 +1,101 @@
+"""Build the tabular formats (Parquet, CSV, DuckDB) from a run's finished JSONL tables, one bounded batch at a time.
+
+JSONL is always written (it is what the run streams to); the other formats are derived from it after every
+document is processed, each into a temp file renamed into place, so a killed export never leaves a partial
+table under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.errors import UsageError
+from pipeline.export.atomic import remove_stale_temps
+from pipeline.export.batches import Batch, iter_batches
+from pipeline.export.csvtable import CsvTableWriter
+from pipeline.export.database import DATABASE_NAME, DuckDbBuilder
+from pipeline.export.parquet import ParquetTableWriter
+from pipeline.records import TABLES
+
+FORMATS = ("jsonl", "parquet", "csv", "duckdb")
+EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "csv": "csv"}
+
+
+class _FileWriter(Protocol):
+    path: Path
+
+    def write(self, batch: Batch) -> None: ...
+    def commit(self) -> Path: ...
+    def abort(self) -> None: ...
+
+
+_FILE_WRITERS = {"parquet": ParquetTableWriter, "csv": CsvTableWriter}
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'parquet,csv' -> ('jsonl', 'parquet', 'csv'): known names only, JSONL always first."""
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(FORMATS))
+    if unknown:
+        raise UsageError(f"unknown format {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+    return ("jsonl", *dict.fromkeys(n for n in names if n != "jsonl"))
+
+
+def output_names(formats: Iterable[str]) -> list[str]:
+    """The file names a run with these formats writes, manifest excluded."""
+    names = [
+        f"{table}.{EXTENSIONS[fmt]}"
+        for fmt in FORMATS
+        if fmt in formats and fmt in EXTENSIONS
+        for table in TABLES
+    ]
+    return [*names, DATABASE_NAME] if "duckdb" in formats else names
+
+
+def export_tables(out_dir: Path, formats: Iterable[str]) -> list[Path]:
+    """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written."""
+    formats = set(formats)
+    remove_stale_temps(out_dir, output_names(formats - {"jsonl"}))
+    database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
+    written: list[Path] = []
+    try:
+        for table, model in TABLES.items():
+            writers: list[_FileWriter] = [
+                cls(out_dir, table, model) for fmt, cls in _FILE_WRITERS.items() if fmt in formats
+            ]
+            try:
+                if database:
+                    database.create_table(table, model)
+                for batch in iter_batches(out_dir / f"{table}.jsonl", model):
+                    for writer in writers:
+                        writer.write(batch)
+                    if database:
+                        database.write(table, batch)
+            except BaseException:
+                for writer in writers:
+                    writer.abort()
+                raise
+            written.extend(writer.commit() for writer in writers)
+        if database:
+            written.append(database.commit())
+    except BaseException:
+        if database:
+            database.abort()
+        raise
+    return written
+
+
+def describe_files(out_dir: Path, formats: Iterable[str]) -> dict[str, dict[str, object]]:
+    """Size and sha256 of every output file, for the manifest."""
+    files: dict[str, dict[str, object]] = {}
+    for name in output_names(formats):
+        path = out_dir / name
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        files[name] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return files
