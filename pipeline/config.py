@@ -31,7 +31,7 @@ class SegmentConfig(_Config):
 
 
 class ExtractConfig(_Config):
-    extractors: tuple[str, ...] = ()
+    extractors: tuple[str, ...] = ("figures",)
     default_dollar_currency: str = "USD"
 
 
@@ -45,7 +45,10 @@ class RunConfig(_Config):
     segment: SegmentConfig = SegmentConfig()
     extract: ExtractConfig = ExtractConfig()
     export: ExportConfig = ExportConfig()
-    workers: int = 1
+    workers: int = Field(default=1, ge=1, description="Documents processed in parallel (1: in-process).")
+    executor: Literal["local", "dask"] = "local"
+    scheduler: str | None = Field(default=None, description="tcp://HOST:PORT of a Dask scheduler (dask executor).")
+    cache: bool = Field(default=True, description="Reuse per-document results of earlier runs into the same folder.")
 
     @classmethod
     def from_toml(cls, path: Path) -> RunConfig:

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Script = Literal["traditional", "simplified", "mixed", "unknown"]
-FigureKind = Literal["money", "percent", "share", "count", "duration", "multiple", "rate", "percentage_point"]
+FigureKind = Literal["money", "percent", "share", "count", "duration", "multiple", "rate"]
 Qualifier = Literal["approx", "at_least", "at_most", "more_than", "less_than", "nearly", "exact"]
 EntityType = Literal["ORG", "PRODUCT", "PERSON"]
 RelationLabel = Literal["customer", "supplier", "competitor", "acquired", "investor", "partner", "subsidiary"]

@@ -1,0 +1,281 @@
+"""The rule figure extractor: quantities that are facts, with qualifier, metric, subject and period.
+
+`find_quantities` finds every quantity; this module decides which are figures (ANNOTATION_NOTES §2:
+no bare numbers, years, ordinals, taxonomy or back-reference counts) and attributes each one:
+period from its clause, else its sentence, else its paragraph or the list it belongs to; subject from
+an entity that owns the figure (`微软智能云板块60%`), else the document's main entity when the sentence
+is about it, else none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from pipeline.extract.periods import Period, find_periods
+from pipeline.extract.quantities import Quantity, find_quantities
+from pipeline.extract.registry import ExtractionContext, Extractor, register
+from pipeline.ids import stable_id
+from pipeline.records import Figure, Record, Sentence
+
+_CLAUSE_BREAK = re.compile(r"[,，;；:：。!?！？]")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    text = resources.files("pipeline.resources").joinpath("figures/attribution.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    start: int
+    end: int
+    entity_id: str
+    type: str
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause (between , ; : and sentence ends) of text that holds [start, end)."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, end)), len(text))
+    return left, right
+
+
+def figure_kind_unit(q: Quantity) -> tuple[str, str]:
+    """GOLD_FORMAT vocabulary: growth/change rates and percentage points are kind `rate`."""
+    if q.kind == "percentage_point" or q.unit in ("pp", "bp"):
+        return "rate", q.unit
+    if q.change and q.kind == "percent":
+        return "rate", q.unit
+    return q.kind, q.unit
+
+
+def _apposition(sentence_text: str, q: Quantity, entities: list[EntitySpan]) -> bool:
+    """`两家服务器供应商Dell和Super Micro`: a count directly followed by the names it counts."""
+    return any(
+        q.end <= e.start <= q.end + 8 and not re.search(r"[,，、。:：—\-(（]", sentence_text[q.end : e.start])
+        for e in entities
+    )
+
+
+def is_figure(q: Quantity, sentence_text: str, quantities: list[Quantity], entities: list[EntitySpan]) -> bool:
+    lex = lexicon()
+    if q.kind not in lex["figure_kinds"]:
+        return False
+    if q.kind != "count":
+        return True
+    if q.unit in lex["physical_count_units"]:
+        return True
+    if q.low == q.high == 1 and not sentence_text[q.start].isdigit():
+        return False  # emphatic or determiner 一 (微软一家就占了…)
+    if _apposition(sentence_text, q, entities):
+        return False
+    before = sentence_text[max(0, q.start - 2) : q.start]
+    after = sentence_text[q.end : q.end + 4]
+    if any(before.endswith(w) for w in lex["back_reference_before"]):
+        return False
+    if any(after.startswith(w) for w in lex["apposition_after"]):
+        return False
+    if re.match(r"大(?![占约])", after) and not re.search(r"占|贡献", after[:3]):
+        return False
+    measured = [o for o in quantities if o is not q and o.kind in ("percent", "share", "money")]
+    return bool(measured) and any(w in sentence_text for w in lex["concentration_words"])
+
+
+def _period_in(periods: list[Period], start: int, end: int) -> str:
+    inside = [p for p in periods if start <= p.start and p.end <= end]
+    return inside[-1].value if inside else ""
+
+
+def attribute_period(q: Quantity, sentence_text: str, periods: list[Period], inherited: str) -> str:
+    c_start, c_end = _clause(sentence_text, q.start, q.end)
+    clause_period = _period_in(periods, c_start, c_end)
+    if clause_period or q.kind == "duration":
+        return clause_period
+    before = [p for p in periods if p.end <= q.start]
+    if before:
+        return before[-1].value
+    if periods:
+        return periods[0].value
+    return inherited
+
+
+_REPORT_PERIOD = re.compile(r"(20\d{2})\s*年?\s*(中报|半年报|年报|一季报|三季报)")
+_REPORT_SUFFIX = {"中报": "H1", "半年报": "H1", "一季报": "Q1", "三季报": "Q3", "年报": ""}
+_BARE_QUARTER = re.compile(r"(?<![年\dQ])(?:第)?([一二三四1-4])季(?:度)?")
+_BARE_HALF = re.compile(r"(?<![年\d])(上|下)半年")
+_QUARTER_NUMBER = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def document_period(title: str | None) -> str:
+    """The period a headline announces (英伟达3Q25业绩点评, 小米2025年中报点评), or ''."""
+    if not title:
+        return ""
+    report = _REPORT_PERIOD.search(title)
+    if report:
+        return report.group(1) + _REPORT_SUFFIX[report.group(2)]
+    periods = find_periods(title)
+    return periods[0].value if periods else ""
+
+
+def bare_periods(sentence_text: str, year: str) -> list[Period]:
+    """Quarters and halves written without a year (第三季度, 上半年), dated by the document's year."""
+    if not year:
+        return []
+    out = [
+        Period(m.start(), m.end(), m.group(), f"{year}Q{_QUARTER_NUMBER.get(m.group(1), m.group(1))}")
+        for m in _BARE_QUARTER.finditer(sentence_text)
+    ]
+    out += [Period(m.start(), m.end(), m.group(), f"{year}H{1 if m.group(1) == '上' else 2}")
+            for m in _BARE_HALF.finditer(sentence_text)]
+    return out
+
+
+def main_entity(entities: list[EntitySpan]) -> str:
+    counts = Counter(e.entity_id for e in entities if e.type == "ORG")
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+_OWNER_LINK = re.compile(
+    r"^(?:\s*|的[^,，。占]{0,4}|[^,，。占的]{0,6}(?:板块|业务|部门|分部|云)[^,，。占]{0,3})"
+    r"(?:约|大约|近|接近|超过|逾|仅|只有)?$"
+)
+
+
+def attribute_subject(
+    q: Quantity, sentence_text: str, sentence_entities: list[EntitySpan], main: str, paragraph_mentions_main: bool
+) -> str:
+    c_start, _ = _clause(sentence_text, q.start, q.end)
+    owners = [e for e in sentence_entities if c_start <= e.start and e.end <= q.start]
+    if owners and _OWNER_LINK.match(sentence_text[owners[-1].end : q.start]):
+        return owners[-1].entity_id
+    if not main:
+        return ""
+    mentions_main = any(e.entity_id == main for e in sentence_entities)
+    if mentions_main or any(w in sentence_text for w in lexicon()["anaphora"] if len(w) > 1):
+        return main
+    others = [e for e in sentence_entities if e.type == "ORG" and e.entity_id != main]
+    if paragraph_mentions_main and not others:
+        return main
+    company_metric = any(w in sentence_text for w in lexicon()["company_metrics"])
+    return main if company_metric and not others else ""
+
+
+def attribute_metric(q: Quantity, sentence_text: str) -> str:
+    words = sorted(lexicon()["metric_words"], key=len, reverse=True)
+    c_start, c_end = _clause(sentence_text, q.start, q.end)
+    after = sentence_text[q.end : c_end]
+    match = re.match(r"^(?:以上|以下|左右)?的([^,，。的]{1,10})", after)
+    if match:
+        return match.group(1)
+    before = sentence_text[c_start : q.start]
+    for word in words:
+        if word in before or word in after[:8]:
+            return word
+    return ""
+
+
+def entity_spans(ctx: ExtractionContext) -> list[EntitySpan]:
+    """Entity mentions (normalized offsets) from the mentions table, else from a gazetteer scan."""
+    mentions = ctx.results.get("mentions")
+    if mentions:
+        return [EntitySpan(m.norm_start, m.norm_end, m.entity_id, m.type) for m in mentions]  # type: ignore[attr-defined]
+    from pipeline.extract.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    forms = sorted(gazetteer.surface_forms().items(), key=lambda kv: -len(kv[0]))
+    text = ctx.norm.text
+    taken = [False] * len(text)
+    out = []
+    for form, entity_id in forms:
+        if len(form) < 2:
+            continue
+        boundary = r"(?<![A-Za-z])" + re.escape(form) + r"(?![A-Za-z])" if form.isascii() else re.escape(form)
+        for m in re.finditer(boundary, text):
+            if not any(taken[m.start() : m.end()]):
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+                out.append(EntitySpan(m.start(), m.end(), entity_id, gazetteer.entries[entity_id].type))
+    return sorted(out, key=lambda e: e.start)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[a-z][.)．]|\d{1,2}[)）]|[(（]\d{1,2}[)）]|[-*•·])")
+
+
+def inherited_periods(text: str, sentences: list[Sentence], periods: dict[str, list[Period]]) -> dict[str, str]:
+    """sentence id -> the period its paragraph established before it, or that a lead-in gave its list.
+
+    A paragraph's period carries to the following list items (a. b. 1) ...) and stops at the next
+    ordinary paragraph.
+    """
+    out: dict[str, str] = {}
+    carried = ""  # the period of the last ordinary paragraph, offered to the list items after it
+    current = ""  # the period established so far in the current paragraph
+    paragraph = -1
+    for sentence in sentences:
+        line_start = text.rfind("\n", 0, sentence.norm_start) + 1
+        is_item = bool(_LIST_ITEM.match(text[line_start : sentence.norm_end]))
+        if sentence.paragraph != paragraph:
+            paragraph = sentence.paragraph
+            if not is_item:
+                carried = ""
+            current = carried if is_item else ""
+        out[sentence.id] = current
+        if periods[sentence.id]:
+            current = periods[sentence.id][-1].value
+            if not is_item:
+                carried = current
+    return out
+
+
+@register("figures", version="1", produces="figures", requires=("mentions",))
+def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record]:
+    sentences = [s for s in ctx.seg.sentences if s.in_body]
+    entities = entity_spans(ctx)
+    main = main_entity(entities)
+    doc_period = document_period(ctx.norm.title)
+    doc_year = doc_period[:4] if doc_period[:4].isdigit() else ""
+    periods_by_sentence = {
+        s.id: sorted(find_periods(s.text) + bare_periods(s.text, doc_year), key=lambda p: p.start) for s in sentences
+    }
+    inherited = inherited_periods(ctx.norm.text, sentences, periods_by_sentence)
+    paragraphs_with_main = {s.paragraph for s in sentences for e in entities
+                            if e.entity_id == main and s.norm_start <= e.start < s.norm_end}
+    figures: list[Record] = []
+    for sentence in sentences:
+        quantities = find_quantities(sentence.text, default_dollar=ctx.config.default_dollar_currency)
+        local_entities = [
+            EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
+            for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end
+        ]
+        for q in quantities:
+            if not is_figure(q, sentence.text, quantities, local_entities):
+                continue
+            norm_start, norm_end = sentence.norm_start + q.start, sentence.norm_start + q.end
+            if any(cs < norm_end and norm_start < ce for cs, ce in ctx.norm.corrupt):
+                continue
+            start, end = ctx.norm.alignment.to_raw(norm_start, norm_end)
+            kind, unit = figure_kind_unit(q)
+            period = attribute_period(q, sentence.text, periods_by_sentence[sentence.id],
+                                      inherited[sentence.id])
+            subject = attribute_subject(q, sentence.text, local_entities, main,
+                                        sentence.paragraph in paragraphs_with_main)
+            if not period and subject and subject == main and q.kind != "duration":
+                period = doc_period
+            figures.append(
+                Figure(
+                    id=stable_id(ctx.doc_id, "figure", start, end, kind, q.low, q.high, unit),
+                    doc_id=ctx.doc_id, start=start, end=end, norm_start=norm_start, norm_end=norm_end,
+                    surface=ctx.norm.raw_text[start:end], kind=kind, low=q.low, high=q.high, unit=unit,
+                    qualifier=q.qualifier, metric=attribute_metric(q, sentence.text), subject=subject,
+                    period=period, sentence_id=sentence.id, extractor=extractor.label,
+                    confidence=0.9 if q.kind != "count" else 0.75,
+                )
+            )
+    return figures
