@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.errors import UsageError
+from pipeline.export.build import describe_files, export_tables
 from pipeline.export.entities import EntityIndex
 from pipeline.export.jsonl import JsonlTableWriter, write_text_atomic
 from pipeline.extract.registry import resolve
@@ -104,6 +105,9 @@ def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool
     counts = {table: writer.count for table, writer in writers.items()}
     for writer in writers.values():
         writer.commit()
+    export_clock = time.perf_counter()
+    export_tables(out_dir, config.export.formats)
+    export_seconds = round(time.perf_counter() - export_clock, 6)
     n_errors = sum(1 for i in inputs if i["status"] == "error")
     manifest = {
         "yanbao_version": __version__,
@@ -116,7 +120,8 @@ def execute(paths: list[Path], out_dir: Path, config: RunConfig, overwrite: bool
         "inputs": inputs,
         "skipped": [str(p) for p in skipped],
         "counts": counts,
-        "stage_seconds": _stage_totals(inputs),
+        "stage_seconds": {**_stage_totals(inputs), "export": export_seconds},
+        "files": describe_files(out_dir, config.export.formats),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return RunSummary(out_dir, len(sources), len(sources) - n_errors, n_errors, counts)

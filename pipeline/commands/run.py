@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from pipeline.config import RunConfig
+from pipeline.export.build import parse_formats
 
 EXIT_OK, EXIT_PARTIAL = 0, 1
 
@@ -19,6 +20,8 @@ def run_config(args: argparse.Namespace) -> RunConfig:
         updates["extract"] = config.extract.model_copy(update={"extractors": names})
     if getattr(args, "opencc", None):
         updates["normalize"] = config.normalize.model_copy(update={"opencc_config": args.opencc})
+    if getattr(args, "formats", None):
+        updates["export"] = config.export.model_copy(update={"formats": parse_formats(args.formats)})
     return config.model_copy(update=updates) if updates else config
 
 
@@ -39,6 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--config", type=Path, help="a TOML file with RunConfig fields")
     run.add_argument("--extractors", help="comma-separated extractor names (default: all configured)")
     run.add_argument("--opencc", choices=["t2s", "hk2s", "tw2s", "tw2sp"], help="OpenCC conversion to Simplified")
+    run.add_argument(
+        "--format",
+        dest="formats",
+        help="comma-separated output formats from jsonl,parquet,csv,duckdb (default jsonl,parquet,duckdb); "
+        "JSONL is always written",
+    )
     run.add_argument("--overwrite", action="store_true", help="replace an output folder holding another run")
     run.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     run.set_defaults(func=cmd_run)
