@@ -45,20 +45,21 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def output_names(formats: Iterable[str]) -> list[str]:
-    """The file names a run with these formats writes, manifest excluded."""
+    """The file names a run with these formats writes (JSONL always), manifest excluded."""
+    wanted = {"jsonl", *formats}
     names = [
         f"{table}.{EXTENSIONS[fmt]}"
         for fmt in FORMATS
-        if fmt in formats and fmt in EXTENSIONS
+        if fmt in wanted and fmt in EXTENSIONS
         for table in TABLES
     ]
-    return [*names, DATABASE_NAME] if "duckdb" in formats else names
+    return [*names, DATABASE_NAME] if "duckdb" in wanted else names
 
 
 def export_tables(out_dir: Path, formats: Iterable[str]) -> list[Path]:
     """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written."""
     formats = set(formats)
-    remove_stale_temps(out_dir, output_names(formats - {"jsonl"}))
+    remove_stale_temps(out_dir, [n for n in output_names(formats) if not n.endswith(".jsonl")])
     database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
     written: list[Path] = []
     try:
