@@ -1,0 +1,199 @@
+"""The per-document result cache in `DIR/.cache/`: a re-run redoes only documents whose inputs changed.
+
+An entry is keyed by everything that decides a document's records (its bytes, doc_id and path, the
+yanbao version, the output-relevant config, the extractor versions, the resource files and the code)
+and is written atomically the moment its document is done, so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gzip
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import IO
+
+import pipeline
+from pipeline import __version__
+from pipeline.config import RunConfig
+from pipeline.errors import UsageError
+from pipeline.ingest.sources import Source
+from pipeline.process import DocumentResult
+from pipeline.records import TABLES, ErrorRecord
+
+CACHE_DIR = ".cache"
+ENTRY_FORMAT = 1
+# Config sections that change records; workers, executor, cache and export formats do not.
+OUTPUT_CONFIG = {"ingest", "normalize", "segment", "extract"}
+# Failures that say nothing about the document itself are retried on the next run, never cached.
+TRANSIENT_ERRORS = {"InternalError", "WorkerCrashed"}
+_TEMP_FILE = re.compile(r"^\..+\.tmp-(\d+)$")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of yanbao's code and resource files (training data excluded: it only matters through models)."""
+    root = Path(pipeline.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or "__pycache__" in rel.parts or rel.parts[:2] == ("resources", "training"):
+            continue
+        if path.suffix == ".pyc":
+            continue
+        digest.update(rel.as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_fingerprint(config: RunConfig, extractor_labels: Iterable[str]) -> str:
+    """What every cache key of a run shares: version, output-relevant config, extractors, code and resources."""
+    spec = {
+        "format": ENTRY_FORMAT,
+        "version": __version__,
+        "config": config.model_dump(mode="json", include=OUTPUT_CONFIG),
+        "extractors": sorted(extractor_labels),
+        "code": code_fingerprint(),
+    }
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None when it cannot be read (ingest will report why)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def entry_key(fingerprint: str, source: Source, sha256: str) -> str:
+    parts = [fingerprint, source.doc_id, str(source.path), sha256]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def cacheable(result: DocumentResult) -> bool:
+    return result.sha256 is not None and (result.error is None or result.error.error_type not in TRANSIENT_ERRORS)
+
+
+def dump_entry(result: DocumentResult, fh: IO[str]) -> None:
+    """One header line, then `table<TAB>row-json` per record (a JSON string never holds a raw tab)."""
+    header = {
+        "doc_id": result.source.doc_id,
+        "sha256": result.sha256,
+        "size_bytes": result.size_bytes,
+        "timings": result.timings,
+        "error": result.error.model_dump(mode="json") if result.error else None,
+    }
+    fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+    for table, records in result.tables.items():
+        for record in records:
+            fh.write(f"{table}\t{record.model_dump_json()}\n")
+
+
+def load_entry(source: Source, fh: IO[str]) -> DocumentResult:
+    header = json.loads(fh.readline())
+    result = DocumentResult(source, sha256=header["sha256"], size_bytes=header["size_bytes"])
+    result.timings = dict(header["timings"])
+    if header["error"]:
+        result.error = ErrorRecord.model_validate(header["error"])
+    for line in fh:
+        table, row = line.rstrip("\n").split("\t", 1)
+        result.tables.setdefault(table, []).append(TABLES[table].model_validate_json(row))
+    return result
+
+
+class DocumentCache:
+    """Entries `DIR/.cache/docs/<key>.jsonl.gz`, one per document, written with temp file + rename."""
+
+    def __init__(self, out_dir: Path, fingerprint: str) -> None:
+        self.dir = out_dir / CACHE_DIR / "docs"
+        self.fingerprint = fingerprint
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def key(self, source: Source) -> str | None:
+        sha = file_sha256(source.path)
+        return None if sha is None else entry_key(self.fingerprint, source, sha)
+
+    def _path(self, key: str) -> Path:
+        return self.dir / f"{key}.jsonl.gz"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def load(self, key: str, source: Source) -> DocumentResult | None:
+        """The cached result, or None when the entry is missing or unreadable (the document is redone)."""
+        try:
+            with gzip.open(self._path(key), "rt", encoding="utf-8") as fh:
+                return load_entry(source, fh)
+        except (OSError, EOFError, ValueError, KeyError):
+            return None
+
+    def store(self, key: str, result: DocumentResult) -> None:
+        tmp = self.dir / f".{key}.tmp-{os.getpid()}"
+        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
+            dump_entry(result, fh)
+        os.replace(tmp, self._path(key))
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove entries no input of this run uses (older versions of changed or removed documents)."""
+        removed = 0
+        for path in self.dir.glob("*.jsonl.gz"):
+            if path.name.removesuffix(".jsonl.gz") not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def interrupted_run_inputs(out_dir: Path) -> list[str] | None:
+    """The input paths of a run that started in out_dir but never wrote its manifest, if any."""
+    try:
+        return json.loads((out_dir / CACHE_DIR / "run.json").read_text(encoding="utf-8"))["input_paths"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp_files(out_dir: Path) -> None:
+    """Delete hidden `.name.tmp-PID` files left by a killed run (their process is gone)."""
+    for folder in (out_dir, out_dir / CACHE_DIR / "docs"):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            match = _TEMP_FILE.match(path.name)
+            if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+                path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def run_lock(out_dir: Path, input_paths: list[str]) -> Iterator[None]:
+    """Hold `DIR/.cache/lock` (released by the OS if the process dies) and record the run's inputs."""
+    folder = out_dir / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise UsageError(f"another yanbao run is writing to {out_dir}") from exc
+        (folder / "run.json").write_text(json.dumps({"input_paths": input_paths}) + "\n", encoding="utf-8")
+        remove_stale_temp_files(out_dir)
+        yield

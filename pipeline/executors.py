@@ -1,0 +1,194 @@
+"""Where documents are processed: in-process, in a local process pool, or on a Dask cluster.
+
+Every executor maps a per-document task over sources and yields the results in input order, with
+at most `window` documents in flight, so memory follows the window and never the corpus size.
+A worker that dies on a document costs that document only: it becomes an error row.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+
+from pipeline.config import RunConfig
+from pipeline.ids import stable_id
+from pipeline.ingest.sources import Source
+from pipeline.process import DocumentResult, process_source
+from pipeline.records import ErrorRecord
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[Source], DocumentResult]
+WINDOW_PER_WORKER = 4
+
+
+def warm_up(config: RunConfig) -> None:
+    """Load jieba, spaCy and the extractors once per worker, before its first document.
+
+    Best effort: a failure here would break the whole pool, so it is left for process_source to
+    meet again and report as an error row of the document it happens on.
+    """
+    try:
+        from pipeline.extract.registry import resolve
+        from pipeline.segment.tokens import blank_chinese, jieba_tokenizer
+
+        jieba_tokenizer()
+        blank_chinese()
+        resolve(config.extract.extractors)
+    except Exception:
+        log.exception("worker warm-up failed; documents will report the error")
+
+
+def crash_result(source: Source, detail: str) -> DocumentResult:
+    """The error row of a document whose worker process died (or whose task was lost) while on it."""
+    message = f"the worker processing this document died ({detail}); the rest of the batch completed"
+    error = ErrorRecord(
+        id=stable_id(source.doc_id, "error", 0, 0, "worker", "WorkerCrashed"),
+        path=str(source.path),
+        doc_id=source.doc_id,
+        stage="worker",
+        error_type="WorkerCrashed",
+        message=message,
+    )
+    return DocumentResult(source, error=error)
+
+
+def _done(result: DocumentResult) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
+class InProcess:
+    """workers=1: the task runs here, one document at a time."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+
+    def map(self, sources: Iterable[Source]) -> Iterator[DocumentResult]:
+        for source in sources:
+            yield self.task(source)
+
+
+class LocalPool:
+    """A process pool (forkserver: workers fork from a clean server, never from this threaded process)."""
+
+    def __init__(self, task: Task, workers: int, config: RunConfig) -> None:
+        self.task, self.workers, self.config = task, workers, config
+        self.window = workers * WINDOW_PER_WORKER
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.process"])
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up, initargs=(self.config,))
+
+    def _restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._start()
+
+    def map(self, sources: Iterable[Source]) -> Iterator[DocumentResult]:
+        self._pool = self._start()
+        inflight: deque[tuple[Source, Future]] = deque()
+        try:
+            for source in sources:
+                inflight.append((source, self._pool.submit(self.task, source)))
+                while len(inflight) >= self.window:
+                    yield self._next(inflight)
+            while inflight:
+                yield self._next(inflight)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _next(self, inflight: deque[tuple[Source, Future]]) -> DocumentResult:
+        try:
+            result = inflight[0][1].result()
+        except BrokenProcessPool:
+            self._recover(inflight)
+            result = inflight[0][1].result()
+        inflight.popleft()
+        return result
+
+    def _recover(self, inflight: deque[tuple[Source, Future]]) -> None:
+        """A worker died: every in-flight future is lost. Redo each suspect alone to find the culprit."""
+        lost = [source for source, future in inflight if future.exception() is not None]
+        log.warning("a worker died with %d document(s) in flight; isolating the culprit", len(lost))
+        self._restart()
+        redone: dict[int, DocumentResult] = {}
+        if len(lost) == 1:
+            redone[id(lost[0])] = crash_result(lost[0], "its process exited unexpectedly")
+        else:
+            redone = {id(source): self._alone(source) for source in lost}
+        kept = [(source, _done(redone[id(source)]) if id(source) in redone else future) for source, future in inflight]
+        inflight.clear()
+        inflight.extend(kept)
+
+    def _alone(self, source: Source) -> DocumentResult:
+        assert self._pool is not None
+        try:
+            return self._pool.submit(self.task, source).result()
+        except BrokenProcessPool:
+            log.warning("%s crashed its worker", source.path)
+            self._restart()
+            return crash_result(source, "its process exited unexpectedly")
+
+
+class DaskPool:
+    """The same task on a Dask distributed cluster; without a scheduler address, a loopback LocalCluster."""
+
+    def __init__(self, task: Task, workers: int, config: RunConfig, scheduler: str | None) -> None:
+        self.task, self.workers, self.config, self.scheduler = task, workers, config, scheduler
+
+    def _client(self):
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            return Client(self.scheduler), None
+        cluster = LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        return Client(cluster), cluster
+
+    def map(self, sources: Iterable[Source]) -> Iterator[DocumentResult]:
+        client, cluster = self._client()
+        try:
+            client.run(warm_up, self.config)
+            window = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
+            inflight: deque[tuple[Source, object]] = deque()
+            for source in sources:
+                inflight.append((source, client.submit(self.task, source, pure=False)))
+                while len(inflight) >= window:
+                    yield self._collect(*inflight.popleft())
+            while inflight:
+                yield self._collect(*inflight.popleft())
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    @staticmethod
+    def _collect(source: Source, future: object) -> DocumentResult:
+        try:
+            return future.result()  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - the task never raises: any error is the cluster losing it
+            log.warning("%s: dask task failed: %s", source.path, exc)
+            return crash_result(source, f"{type(exc).__name__}: {exc}")
+
+
+def make_executor(config: RunConfig, n_documents: int) -> InProcess | LocalPool | DaskPool:
+    """The executor the config asks for; never more local workers than documents to process."""
+    task = partial(process_source, config=config)
+    if config.executor == "dask":
+        return DaskPool(task, config.workers, config, config.scheduler)
+    workers = min(config.workers, n_documents)
+    return LocalPool(task, workers, config) if workers > 1 else InProcess(task)
