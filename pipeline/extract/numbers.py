@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ class Numeral:
     start: int
     end: int
     value: Decimal
+    high: Decimal  # differs from value only for approximate pairs: 二三十 = 20..30, 三四万 = 3万..4万
     more: bool  # 多/余/几 inside the numeral (十多亿)
     scale: Decimal
     chinese: bool  # written with Chinese numeral characters only
@@ -99,7 +101,7 @@ class _Lexicon:
         more_cls = "".join(self.more)
         # Every alternative consumes one position with a distinct first character: matching is linear.
         self.run_re = re.compile(
-            rf"(?:[0-9{digit_cls}{unit_scale_cls}]|\.(?=\d))"
+            rf"(?:[0-9{digit_cls}{unit_scale_cls}]|(?<![.\d])\.(?=\d))"
             rf"(?:[0-9{digit_cls}{unit_scale_cls}]"
             rf"|(?<=\d)[.,](?=\d)"
             rf"|{self.point}(?=[0-9{decimal_cls}])"
@@ -128,6 +130,7 @@ class _Parsed:
     more: bool
     scale: Decimal
     digit_sequence: bool
+    high: Decimal | None = None
 
 
 _EXP_RE = re.compile(r"(\d+(?:\.\d+)?|\.\d+)(?:[eE]([+-]?\d+)|\^([+-]{0,2})(\d+))")
@@ -251,8 +254,26 @@ def _resolve(text: str) -> _Parsed | None:
         return _resolve_exact(text)
 
 
+def _approximate_pair(text: str) -> _Parsed | None:
+    """Two consecutive digits before a unit (二三十, 三四万, 七八百): the range of both readings."""
+    lex = lexicon()
+    if len(text) < 3 or text[0] not in lex.digits or text[1] not in lex.digits:
+        return None
+    if lex.digits[text[1]] != lex.digits[text[0]] + 1 or lex.digits[text[0]] == 0:
+        return None
+    if text[2] not in lex.units and text[2] not in lex.scales:
+        return None
+    low, high = _resolve_exact(text[0] + text[2:]), _resolve_exact(text[1:])
+    if low is None or high is None:
+        return None
+    return _Parsed(low.value, low.more, low.scale, False, high.value)
+
+
 def _resolve_exact(text: str) -> _Parsed | None:
     lex = lexicon()
+    pair = _approximate_pair(text)
+    if pair is not None:
+        return pair
     power = _power(text)
     if power is not None or any(c in text for c in "eE^"):
         return power
@@ -308,7 +329,16 @@ def _pieces(run: str) -> list[tuple[int, int]]:
             pieces.append((start, comma))
             start = comma + 1
     pieces.append((start, len(run)))
-    return [(s, e) for s, e in pieces if e > s]
+    split: list[tuple[int, int]] = []
+    for s, e in pieces:
+        # 2222.2222.22222 (versions, addresses) has no decimal point: every dot separates
+        dots = [m.start() + s for m in re.finditer(r"(?<=\d)\.(?=\d)", run[s:e])]
+        if len(dots) > 1:
+            bounds = [s - 1, *dots, e]
+            split.extend((a + 1, b) for a, b in pairwise(bounds))
+        else:
+            split.append((s, e))
+    return [(s, e) for s, e in split if e > s]
 
 
 def _longest_valid(run: str, start: int, end: int) -> list[tuple[int, int, _Parsed]]:
@@ -339,15 +369,17 @@ def find_numerals(folded: str) -> list[Numeral]:
                 text = run[start:end]
                 abs_end = match.start() + end
                 value, scale = parsed.value, parsed.scale
+                high = parsed.high if parsed.high is not None else value
                 letter = lex.letter_scale_re.match(folded, abs_end) if text[-1].isdigit() else None
                 if letter:
                     factor = lex.letter_scales[letter.group()]
-                    value, scale, abs_end = value * factor, factor, letter.end()
+                    value, high, scale, abs_end = value * factor, high * factor, factor, letter.end()
                 numerals.append(
                     Numeral(
                         start=match.start() + start,
                         end=abs_end,
                         value=value,
+                        high=high,
                         more=parsed.more,
                         scale=scale,
                         chinese=not any(ch.isascii() for ch in text),

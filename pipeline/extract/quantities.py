@@ -50,6 +50,7 @@ class _Candidate:
     ordinal: bool = False
     word_like: bool = False
     explicit_unit: bool = False
+    vague: bool = False  # an approximate pair such as 两三家
 
 
 def _is_cjk(ch: str) -> bool:
@@ -58,6 +59,11 @@ def _is_cjk(ch: str) -> bool:
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
+
+
+def _ends_at(text: str, word: str, pos: int) -> bool:
+    """`word` occupies text[pos - len(word):pos] (never wraps around to the end of the text)."""
+    return pos >= len(word) and text.startswith(word, pos - len(word))
 
 
 def _longest(words: list[str]) -> list[str]:
@@ -74,10 +80,13 @@ class _Units:
         self.currency_prefix_words = _longest(list(self.currency_prefixes))
         self.currency_suffixes: dict[str, str] = units["currency_suffixes"]
         self.suffixes: list[tuple[str, str, str, Decimal]] = []
+        self.suffix_not_before: dict[str, set[str]] = {}
         for entry in units["suffix_units"]:
             for text in entry["text"]:
                 factor = Decimal(str(entry.get("factor", 1)))
                 self.suffixes.append((text, entry["kind"], entry["unit"], factor))
+                if entry.get("not_before"):
+                    self.suffix_not_before[text] = set(entry["not_before"])
         for text, code in self.currency_suffixes.items():
             self.suffixes.append((text, "money", code, Decimal(1)))
         self.suffixes.sort(key=lambda item: len(item[0]), reverse=True)
@@ -87,7 +96,17 @@ class _Units:
         self.counted_noun_words = _longest(list(self.counted_nouns))
         self.group_classifier: str = units["group_classifier"]
         self.company_nouns: list[str] = units["company_nouns"]
-        self.percent_prefixes = {k: Decimal(str(v)) for k, v in units["percent_prefixes"].items()}
+        self.percent_prefixes = {
+            k: Decimal(str(v)) for k, v in sorted(units["percent_prefixes"].items(), key=lambda kv: -len(kv[0]))
+        }
+        self.word_quantities = [
+            (re.compile((f"(?<={re.escape(w['after'])})" if w.get("after") else "") + re.escape(w["text"])),
+             w["kind"], w["unit"], Decimal(str(w["value"])))
+            for w in units["word_quantities"]
+        ]
+        self.minor_units: dict[str, dict[str, Decimal]] = {
+            code: {word: Decimal(str(f)) for word, f in table.items()} for code, table in units["minor_units"].items()
+        }
         self.fraction_marker: str = units["fraction_marker"]
         self.mixed_marker: str = units["mixed_fraction_marker"]
         self.connectors = _longest(units["range_connectors"])
@@ -114,6 +133,9 @@ def _units() -> _Units:
     return _Units()
 
 
+_LETTER_SCALE_AFTER_SPACE = re.compile(r"(?:bn|mn|[BMKk])(?![A-Za-z])")
+
+
 # --- space compression -------------------------------------------------------------------------------
 
 def _compress(folded: str) -> tuple[str, list[int], list[int]]:
@@ -129,9 +151,12 @@ def _compress(folded: str) -> tuple[str, list[int], list[int]]:
         start, end = match.span()
         left = folded[start - 1] if start else ""
         right = folded[end] if end < len(folded) else ""
-        if not left or not right or not (_is_cjk(left) or _is_cjk(right)):
+        if not left or not right:
             continue
         if _is_latin(left) or _is_latin(right):
+            if not (left.isdigit() and _LETTER_SCALE_AFTER_SPACE.match(folded, end)):
+                continue
+        elif not (_is_cjk(left) or _is_cjk(right)):
             continue
         pieces.append(folded[last:start])
         last = end
@@ -156,6 +181,8 @@ def _suffix_at(text: str, pos: int, numeral: Numeral) -> tuple[int, str, str, De
         end = pos + len(word)
         if word.isascii() and word.isalpha() and end < len(text) and (_is_latin(text[end]) or text[end].isdigit()):
             continue
+        if end < len(text) and text[end] in units.suffix_not_before.get(word, ()):
+            continue
         if word == "成" and end < len(text) and text[end] == "半":
             return end + 1, kind, unit, factor  # 三成半 is handled by the caller's half
         return end, kind, unit, factor
@@ -169,6 +196,18 @@ def _suffix_at(text: str, pos: int, numeral: Numeral) -> tuple[int, str, str, De
         factor = Decimal(10) if numeral.value < 10 else Decimal(1)
         return pos + 1, discount["kind"], discount["unit"], factor
     return None
+
+
+def _tenth_digit(text: str, pos: int) -> Decimal | None:
+    """A lone Chinese digit right after 成 (七成六), not starting a longer numeral."""
+    digits = load_resource("numerals")["digits"]
+    if pos >= len(text) or text[pos] not in digits or digits[text[pos]] == 0:
+        return None
+    after = text[pos + 1 : pos + 2]
+    numeral_chars = set(digits) | set(load_resource("numerals")["units"]) | set(load_resource("numerals")["scales"])
+    if after and (after in numeral_chars or after.isdigit() or after in _units().classifiers or after == "家"):
+        return None
+    return Decimal(digits[text[pos]])
 
 
 def _classifier_noun_at(text: str, pos: int) -> tuple[int, str] | None:
@@ -198,23 +237,25 @@ def _group_count(text: str, pos: int) -> bool:
     return any(noun in clause for noun in units.company_nouns)
 
 
-def _prefixes(text: str, numeral: Numeral, value: Decimal) -> tuple[int, Decimal, str | None, Decimal, bool]:
+def _prefixes(
+    text: str, numeral: Numeral, value: Decimal, min_start: int
+) -> tuple[int, Decimal, str | None, Decimal, bool]:
     """Sign, currency and percent words before a numeral: (start, value, currency, percent factor, ordinal)."""
     units = _units()
     start = numeral.start
     percent: Decimal | None = None
     for word, factor in units.percent_prefixes.items():
-        if text.startswith(word, start - len(word)):
+        if _ends_at(text, word, start):
             percent, start = factor, start - len(word)
             break
-    ordinal = text.startswith(units.ordinal_prefix, start - 1)
-    if start and text[start - 1] in "-负":
+    ordinal = _ends_at(text, units.ordinal_prefix, start)
+    if start > min_start and text[start - 1] in "-负":
         before = text[start - 2] if start >= 2 else ""
-        if text[start - 1] == "负" or not (before.isalnum() or before in "-.~"):
+        if text[start - 1] == "负" or not (before and (before.isalnum() or before in "-.~")):
             value, start = -value, start - 1
     currency = None
     for word in units.currency_prefix_words:
-        if text.startswith(word, start - len(word)):
+        if start - len(word) >= min_start and _ends_at(text, word, start):
             head = text[start - len(word) - 1] if start - len(word) >= 1 else ""
             if word[0].isascii() and word[0].isalpha() and _is_latin(head):
                 continue
@@ -223,11 +264,14 @@ def _prefixes(text: str, numeral: Numeral, value: Decimal) -> tuple[int, Decimal
     return start, value, currency, percent if percent is not None else Decimal(0), ordinal
 
 
-def _build(text: str, numeral: Numeral, default_dollar: str) -> _Candidate | None:
+def _build(text: str, numeral: Numeral, default_dollar: str, min_start: int) -> _Candidate | None:
+    """Extend one numeral by its prefixes (never before `min_start`) and suffixes."""
     units = _units()
-    start, value, currency, percent_factor, ordinal = _prefixes(text, numeral, numeral.value)
+    start, value, currency, percent_factor, ordinal = _prefixes(text, numeral, numeral.value, min_start)
     end = numeral.end
     more = numeral.more
+    high = value + (numeral.high - numeral.value)
+    vague = numeral.high != numeral.value
     if currency is None and percent_factor == 0 and start == numeral.start and start:
         before = text[start - 1]
         if _is_latin(before) or (before == "-" and start >= 2 and _is_latin(text[start - 2])):
@@ -237,87 +281,154 @@ def _build(text: str, numeral: Numeral, default_dollar: str) -> _Candidate | Non
         suffix = _suffix_at(text, end, numeral)
         if suffix and suffix[1] == "money":
             end = suffix[0]
-        return _Candidate(start, end, value, value, "money", unit, scale=numeral.scale, more=more,
-                          ordinal=ordinal, explicit_unit=True)
+        return _Candidate(start, end, value, high, "money", unit, scale=numeral.scale, more=more,
+                          ordinal=ordinal, explicit_unit=True, vague=vague)
     if percent_factor:
         with localcontext() as ctx:
             ctx.prec = len(str(value)) + 10
-            scaled = value * percent_factor
-        return _Candidate(start, end, scaled, scaled, "percent", "percent", ordinal=ordinal, explicit_unit=True)
+            low, high = value * percent_factor, high * percent_factor
+        return _Candidate(start, end, low, high, "percent", "percent", ordinal=ordinal, explicit_unit=True,
+                          vague=vague)
     pos = end
     if pos < len(text) and text[pos] in units.more_markers:
         probe = _suffix_at(text, pos + 1, numeral) or _classifier_noun_at(text, pos + 1)
         if probe:
             more, pos = True, pos + 1
-    suffix = _suffix_at(text, pos, numeral)
+    noun = _classifier_noun_at(text, pos)
+    suffix = None if noun else _suffix_at(text, pos, numeral)
     if suffix:
         suffix_end, kind, unit, factor = suffix
         if text[pos:suffix_end] == "成半":
-            value += Decimal("0.5")
+            value, high = value + Decimal("0.5"), high + Decimal("0.5")
+        elif kind == "share" and _tenth_digit(text, suffix_end) is not None:
+            tenth = _tenth_digit(text, suffix_end) / 10  # 七成六 = 7.6 成
+            value, high = value + tenth, high + tenth
+            suffix_end += 1
         if kind == "duration" and unit == "year" and numeral.word_like:
             return None
-        scaled = value * factor
-        return _Candidate(start, suffix_end, scaled, scaled, kind, unit, factor, numeral.scale, more, ordinal,
-                          numeral.word_like and kind != "count", True)
-    noun = _classifier_noun_at(text, pos)
+        return _Candidate(start, suffix_end, value * factor, high * factor, kind, unit, factor, numeral.scale, more,
+                          ordinal, numeral.word_like and kind != "count", True, vague)
     if noun:
         if numeral.word_like:
             head = text[start - 1] if start else ""
             if numeral.value not in (10**4, 10**3, 100, 10**8) or head in units.vague:
                 return None
-        return _Candidate(start, noun[0], value, value, "count", noun[1], scale=numeral.scale, more=more,
-                          ordinal=ordinal, explicit_unit=True)
+        return _Candidate(start, noun[0], value, high, "count", noun[1], scale=numeral.scale, more=more,
+                          ordinal=ordinal, explicit_unit=True, vague=vague)
     if numeral.word_like:
         return None
-    if pos < len(text) and text[pos] in units.date_suffixes:
+    minor = any(text.startswith(word, pos) for table in units.minor_units.values() for word in table)
+    if pos < len(text) and text[pos] in units.date_suffixes and not minor:
         return None
     if pos < len(text) and (_is_latin(text[pos]) or text[pos] == "_"):
         return None  # 5G, 4090Ti
     if _group_count(text, pos):
-        return _Candidate(start, end, value, value, "count", "company", ordinal=ordinal, explicit_unit=True)
-    return _Candidate(start, end, value, value, scale=numeral.scale, more=more, ordinal=ordinal)
+        return _Candidate(start, end, value, high, "count", "company", ordinal=ordinal, explicit_unit=True,
+                          vague=vague)
+    return _Candidate(start, end, value, high, scale=numeral.scale, more=more, ordinal=ordinal, vague=vague)
 
 
 def _fraction(text: str, numerals: list[Numeral], index: int) -> tuple[_Candidate, int] | None:
-    """X分之Y at numerals[index]: a fraction of kind `fraction` (ratio value); returns it and the next index."""
+    """X分之Y or Y/X starting at numerals[index]; returns the candidate and the next numeral index.
+
+    百分之 style denominators written without a leading 一 (百万分之五) are percentages; others are ratios
+    of kind `fraction` (四分之一 = 0.25).
+    """
     units = _units()
-    denominator = numerals[index]
-    marker_end = denominator.end + len(units.fraction_marker)
-    if index + 1 >= len(numerals) or not text.startswith(units.fraction_marker, denominator.end):
+    if index + 1 >= len(numerals):
         return None
-    numerator = numerals[index + 1]
-    if numerator.start != marker_end or denominator.value == 0:
+    first, second = numerals[index], numerals[index + 1]
+    if first.word_like:
         return None
+    gap = text[first.end : second.start]
+    numerator_negative = False
+    if gap in (units.fraction_marker, units.fraction_marker + "负"):
+        denominator, numerator = first, second
+        numerator_negative = gap.endswith("负")
+    elif gap == "/" and not first.chinese and not second.chinese:
+        if text[first.start - 1 : first.start] == "/" or text[second.end : second.end + 1] == "/":
+            return None  # 2024/03/01 is a date
+        numerator, denominator = first, second
+    else:
+        return None
+    if denominator.value == 0:
+        return None
+    start = first.start
+    negative = numerator_negative
+    sign = text[start - 1] if start else ""
+    if sign == "负" or (sign == "-" and not text[max(start - 2, 0) : start - 1].isalnum()):
+        start, negative = start - 1, not negative
     with localcontext() as ctx:
         ctx.prec = _FRACTION_PRECISION
-        value = (numerator.value / denominator.value).normalize()
-    start = denominator.start
-    if start and text[start - 1] == "负":
-        start, value = start - 1, -value
-    return _Candidate(start, numerator.end, value, value, "fraction", "", explicit_unit=True), index + 2
+        ratio = numerator.value / denominator.value
+        as_percent = gap != "/" and text[denominator.start] in "百佰千仟万" and denominator.value >= 100
+        value = (ratio * 100 if as_percent else ratio).normalize()
+    value = -value if negative else value
+    kind, unit = ("percent", "percent") if as_percent else ("fraction", "")
+    return _Candidate(start, second.end, value, value, kind, unit, explicit_unit=True), index + 2
+
+
+def _mixed(text: str, whole: _Candidate, fraction: _Candidate) -> _Candidate | None:
+    """三百五又三分之一 / 1 3/5: a whole number followed by a fraction."""
+    gap = text[whole.end : fraction.start]
+    if whole.kind != "number" or fraction.kind != "fraction" or gap not in (_units().mixed_marker, " "):
+        return None
+    if gap == " " and "/" not in text[fraction.start : fraction.end]:
+        return None
+    total = whole.low - fraction.low if whole.low < 0 else whole.low + fraction.low
+    return replace(whole, end=fraction.end, low=total, high=total)
 
 
 def _candidates(text: str, default_dollar: str) -> list[_Candidate]:
     numerals = find_numerals(text)
-    units = _units()
     candidates: list[_Candidate] = []
     index = 0
     while index < len(numerals):
         fraction = _fraction(text, numerals, index)
         if fraction:
             candidate, index = fraction
-            last = candidates[-1] if candidates else None
-            if last and last.kind == "number" and text[last.end : candidate.start] == units.mixed_marker:
-                candidates[-1] = replace(last, end=candidate.end, low=last.low + candidate.low,
-                                         high=last.high + candidate.low, kind="number")
-            else:
+            mixed = _mixed(text, candidates[-1], candidate) if candidates else None
+            if mixed:
+                candidates[-1] = mixed
+            elif not candidates or candidate.start >= candidates[-1].end:
                 candidates.append(candidate)
             continue
-        built = _build(text, numerals[index], default_dollar)
+        built = _build(text, numerals[index], default_dollar, candidates[-1].end if candidates else 0)
         if built and (not candidates or built.start >= candidates[-1].end):
-            candidates.append(built)
+            minor = _minor_unit(text, candidates[-1], built) if candidates else None
+            if minor:
+                candidates[-1] = minor
+            else:
+                candidates.append(built)
         index += 1
-    return _join_ranges(text, candidates)
+    return _with_word_quantities(text, _join_ranges(text, candidates))
+
+
+def _minor_unit(text: str, money: _Candidate, amount: _Candidate) -> _Candidate | None:
+    """五元三毛 / 50元6角三分 / 两美元又三美分: add a minor-unit amount to the money just before it."""
+    table = _units().minor_units.get(money.unit) if money.kind == "money" else None
+    if not table or amount.kind != "number" or text[money.end : amount.start] not in ("", _units().mixed_marker):
+        return None
+    for word, factor in sorted(table.items(), key=lambda item: -len(item[0])):
+        if text.startswith(word, amount.end):
+            total = money.low + amount.low * factor
+            return replace(money, end=amount.end + len(word), low=total, high=total)
+    return None
+
+
+def _with_word_quantities(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Quantities written without numerals (半成, 打对折), where no numeral candidate covers them."""
+    extra: list[_Candidate] = []
+    for pattern, kind, unit, value in _units().word_quantities:
+        for match in pattern.finditer(text):
+            extra.append(_Candidate(match.start(), match.end(), value, value, kind, unit, explicit_unit=True))
+    if not extra:
+        return candidates
+    merged: list[_Candidate] = []
+    for candidate in sorted(candidates + extra, key=lambda c: (c.start, -c.end)):
+        if not merged or candidate.start >= merged[-1].end:
+            merged.append(candidate)
+    return merged
 
 
 def _join_ranges(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -360,7 +471,7 @@ def _prefix_hedge(text: str, start: int) -> tuple[int, int, str] | None:
         if gap and (end <= 0 or text[end] not in units.hedge_connectors):
             continue
         for word in units.prefix_hedge_words:
-            if text.startswith(word, end - len(word)):
+            if _ends_at(text, word, end):
                 if word == "近" and end - 2 >= 0 and text[end - 2] in units.not_jin:
                     continue
                 return end - len(word), end, units.prefix_hedges[word]
@@ -378,7 +489,7 @@ def _suffix_hedge(text: str, end: int) -> tuple[int, int, str] | None:
 def _change(text: str, pos: int) -> str:
     units = _units()
     for word in units.changes:
-        if text.startswith(word, pos - len(word)):
+        if _ends_at(text, word, pos):
             return "increase" if word in units.increase else "decrease"
     return ""
 
@@ -394,6 +505,8 @@ def _qualify(text: str, candidate: _Candidate) -> tuple[str, tuple[int, int] | N
         return suffix[2], (suffix[0], suffix[1]), change
     if candidate.more:
         return units.inner_more, None, change
+    if candidate.vague:
+        return "approx", None, change
     if prefix:
         return prefix[2], (prefix[0], prefix[1]), change
     return "exact", None, change
@@ -427,10 +540,23 @@ def _list_marker(text: str, start: int, end: int) -> bool:
     return after[:1] in ("、", ")", "）", "]") or (after[:1] in (".", "．") and not after[1:2].isdigit())
 
 
+def _fold(text: str) -> str:
+    """fold_text, except that a full-width comma next to ASCII digits stays a comma of the sentence
+    ($20，300美圆 is two amounts; ９，９９９ written in full-width digits is one number)."""
+    folded = fold_text(text)
+    keep = [m.start() for m in re.finditer(r"(?<=[0-9])，|，(?=[0-9])", text)]
+    if not keep:
+        return folded
+    chars = list(folded)
+    for pos in keep:
+        chars[pos] = "，"
+    return "".join(chars)
+
+
 def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]:
     """Every quantity in `text` (raw or normalised), sorted and non-overlapping; no figure filtering."""
     units = _units()
-    compressed, cut_at, removed = _compress(fold_text(text))
+    compressed, cut_at, removed = _compress(_fold(text))
     stop_starts, stop_ends = _intervals(units.stopword_re, compressed)
     url_starts, url_ends = _intervals(units.url_re, compressed)
     periods = find_periods(text)
