@@ -14,7 +14,7 @@ from typing import Protocol
 
 from pipeline.errors import UsageError
 from pipeline.export.atomic import remove_stale_temps
-from pipeline.export.batches import Batch, iter_batches
+from pipeline.export.batches import MAX_ROWS, Batch, iter_batches
 from pipeline.export.csvtable import CsvTableWriter
 from pipeline.export.database import DATABASE_NAME, DuckDbBuilder
 from pipeline.export.parquet import ParquetTableWriter
@@ -56,7 +56,7 @@ def output_names(formats: Iterable[str]) -> list[str]:
     return [*names, DATABASE_NAME] if "duckdb" in wanted else names
 
 
-def export_tables(out_dir: Path, formats: Iterable[str]) -> list[Path]:
+def export_tables(out_dir: Path, formats: Iterable[str], max_rows: int = MAX_ROWS) -> list[Path]:
     """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written."""
     formats = set(formats)
     remove_stale_temps(out_dir, [n for n in output_names(formats) if not n.endswith(".jsonl")])
@@ -70,7 +70,7 @@ def export_tables(out_dir: Path, formats: Iterable[str]) -> list[Path]:
             try:
                 if database:
                     database.create_table(table, model)
-                for batch in iter_batches(out_dir / f"{table}.jsonl", model):
+                for batch in iter_batches(out_dir / f"{table}.jsonl", model, max_rows):
                     for writer in writers:
                         writer.write(batch)
                     if database:
