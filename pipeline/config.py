@@ -31,7 +31,7 @@ class SegmentConfig(_Config):
 
 
 class ExtractConfig(_Config):
-    extractors: tuple[str, ...] = ("figures",)
+    extractors: tuple[str, ...] = ("mentions", "entities", "figures", "relations")
     default_dollar_currency: str = "USD"
 
 
