@@ -59,7 +59,7 @@ def output_names(formats: Iterable[str]) -> list[str]:
 def export_tables(out_dir: Path, formats: Iterable[str], max_rows: int = MAX_ROWS) -> list[Path]:
     """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written."""
     formats = set(formats)
-    remove_stale_temps(out_dir, [n for n in output_names(formats) if not n.endswith(".jsonl")])
+    remove_stale_temps(out_dir, output_names(formats))  # this run's own JSONL temps are renamed by now
     database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
     written: list[Path] = []
     try:
