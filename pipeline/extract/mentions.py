@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import yaml
+
 from pipeline.extract.gazetteer import Gazetteer, load_gazetteer, to_simplified
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
@@ -30,7 +32,7 @@ NER_CONFIDENCE = 0.6
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _SHORT_LATIN = re.compile(r"^[\x21-\x7e]{1,3}$")
 _WORD_CHAR = re.compile(r"[A-Za-z0-9]")
-# A model span must hold a CJK character or a Latin letter, and not be a bare generic token.
+# A model span must hold a CJK character or a Latin letter.
 _NAME_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
@@ -144,6 +146,34 @@ def slug(name: str, entity_type: str) -> str:
     return f"{entity_type.lower()}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
 
 
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Span without leading/trailing whitespace and punctuation (`Observability:`)."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def not_entities() -> frozenset[str]:
+    from pipeline.models import model_dir
+
+    path = model_dir("ner") / "not_entities.yaml"
+    return frozenset(fold(w) for w in yaml.safe_load(path.read_text("utf-8")))
+
+
+def plausible_name(name: str) -> bool:
+    """A model span worth keeping: a name, not a generic term or a common dictionary word."""
+    from pipeline.segment.tokens import jieba_tokenizer
+
+    if len(name) < 2 or not _NAME_LIKE.search(name) or fold(name) in not_entities():
+        return False
+    if name.isascii():
+        return any(c.isupper() for c in name)
+    return not jieba_tokenizer().FREQ.get(name)
+
+
 def body_sentence_words(ctx: ExtractionContext) -> list[tuple[Sentence, list[str]]]:
     """Each body sentence with its jieba words (from the segmented Doc, whose tokens never cross sentences)."""
     body = [s for s in ctx.seg.sentences if s.in_body]
@@ -166,9 +196,10 @@ def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazette
     occupied = {i for m in taken for i in range(m.start, m.end)}
     found: dict[str, tuple[str, str]] = {}  # name -> (entity id, type)
     for sentence, words in body_sentence_words(ctx):
-        for start, end, label in predict_spans(nlp, words):
-            name = sentence.text[start:end].strip()
-            if len(name) < 2 or not _NAME_LIKE.search(name) or gazetteer.lookup(name) is not None:
+        for raw_start, raw_end, label in predict_spans(nlp, words):
+            start, end = trim(sentence.text, raw_start, raw_end)
+            name = sentence.text[start:end]
+            if not plausible_name(name) or gazetteer.lookup(name) is not None:
                 continue
             span = range(sentence.norm_start + start, sentence.norm_start + end)
             if not occupied.intersection(span):

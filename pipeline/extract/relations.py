@@ -122,16 +122,27 @@ def cue_positions(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+def continued_cue(text: str, carried: str | None) -> list[tuple[int, int, str]]:
+    """The carried relation placed at a continuation word (其中包括), if the sentence has one."""
+    for word in lexicon()["continuation"] if carried else ():
+        at = text.find(word)
+        if at >= 0:
+            return [(at, at + len(word), carried)]
+    return []
+
+
 def refers_to_main(text: str) -> bool:
     return any(re.search(a, text) for a in lexicon()["anaphora"])
 
 
 def subject(text: str, mentions: list[Local], main: str, first_cue: int, skip: set[int]) -> str:
     """The sentence's head: the main entity when named or referred to, else the first organisation
-    before the first cue, else the main entity."""
+    before the first cue that is not one item of a list, else the main entity."""
     if any(m.entity_id == main for m in mentions) or refers_to_main(text):
         return main
-    before = [m for i, m in enumerate(mentions) if m.type == "ORG" and i not in skip and m.start < first_cue]
+    listed = {j for i in range(len(mentions)) for j in enumeration(text, mentions, i) if j != i}
+    before = [m for i, m in enumerate(mentions)
+              if m.type == "ORG" and i not in skip | listed and m.start < first_cue]
     return before[0].entity_id if before else main
 
 
@@ -139,8 +150,12 @@ def _distance(m: Local, start: int, end: int) -> int:
     return max(start - m.end, m.start - end, 0)
 
 
-def sentence_links(text: str, mentions: list[Local], main: str, authors: set[str], heading: str) -> list[Link]:
-    """Every relation stated in one sentence, from its mentions (sorted, non-overlapping)."""
+def sentence_links(text: str, mentions: list[Local], main: str, authors: set[str], heading: str,
+                   parents: dict[str, str | None] | None = None, carried: str | None = None) -> list[Link]:
+    """Every relation stated in one sentence, from its mentions (sorted, non-overlapping). `parents`
+    (entity -> known owner) vetoes a subsidiary link to another owner; `carried` is the relation of the
+    previous sentence's last cue, used when this one only continues it (其中包括…)."""
+    parents = parents or {}
     explicit, tail_only = compiled_patterns()
     shape = template(text, mentions)
     links: list[Link] = []
@@ -152,30 +167,36 @@ def sentence_links(text: str, mentions: list[Local], main: str, authors: set[str
             if not party[head]:
                 continue
             for t in enumeration(text, mentions, int(match.group("tail")), exclude=head):
+                owner = parents.get(mentions[t].entity_id)
+                if relation == "subsidiary" and owner and owner != mentions[head].entity_id:
+                    continue
                 if party[t]:
                     links.append(Link(mentions[head].entity_id, relation, mentions[t].entity_id, EXPLICIT_CONFIDENCE))
                     linked.update((head, t))
-    cues = cue_positions(text)
-    first_cue = cues[0][0] if cues else len(text)
-    head_id = subject(text, mentions, main, first_cue, linked)
-    if not head_id:
-        return links
+    tail_found: list[tuple[str, int]] = []
     for relation, pattern in tail_only:
         for match in pattern.finditer(shape):
-            for t in enumeration(text, mentions, int(match.group("tail"))):
-                if party[t] and t not in linked and mentions[t].entity_id != head_id:
-                    links.append(Link(head_id, relation, mentions[t].entity_id, TAIL_ONLY_CONFIDENCE))
-                    linked.add(t)
+            tail_found += [(relation, t) for t in enumeration(text, mentions, int(match.group("tail")))
+                           if party[t] and t not in linked]
+    cues = cue_positions(text) or continued_cue(text, carried)
+    first_cue = cues[0][0] if cues else len(text)
+    head_id = subject(text, mentions, main, first_cue, linked | {t for _, t in tail_found})
+    if not head_id:
+        return links
+    for relation, t in tail_found:
+        if t not in linked and mentions[t].entity_id != head_id:
+            links.append(Link(head_id, relation, mentions[t].entity_id, TAIL_ONLY_CONFIDENCE))
+            linked.add(t)
     links += cue_links(text, mentions, head_id, cues, [i for i, p in enumerate(party) if p and i not in linked], heading)
     return [link for link in links if link.head != link.tail]
 
 
 def cue_links(text: str, mentions: list[Local], head_id: str, cues: list[tuple[int, int, str]],
               candidates: list[int], heading: str) -> list[Link]:
-    """Each counterparty takes its nearest cue word; when the head is named, only counterparties after it
+    """Each counterparty takes its nearest cue word, unless the named head stands between them
     (`AWS等…,而CoreWeave…向上游供应商` does not make AWS a supplier)."""
     named = [m.start for m in mentions if m.entity_id == head_id]
-    candidates = [i for i in candidates if mentions[i].entity_id != head_id and (not named or mentions[i].start > named[0])]
+    candidates = [i for i in candidates if mentions[i].entity_id != head_id]
     if not cues:
         return []
     max_distance = lexicon()["max_cue_distance"] if len({mentions[i].entity_id for i in candidates}) > 1 else len(text)
@@ -183,6 +204,8 @@ def cue_links(text: str, mentions: list[Local], head_id: str, cues: list[tuple[i
     for i in candidates:
         m = mentions[i]
         start, end, relation = min(cues, key=lambda c: _distance(m, c[0], c[1]))
+        if named and m.end <= named[0] < start:
+            continue
         if _distance(m, start, end) <= max_distance:
             links.append(Link(head_id, _override(relation, heading), m.entity_id, CUE_CONFIDENCE))
     return links
@@ -251,14 +274,20 @@ def extract_relations(ctx: ExtractionContext, extractor: Extractor) -> list[Reco
     authors = {e for e, ns in names.items() if is_author(e, ns)}
     main = main_entity([m for m in mentions if m.sentence_id in body_ids], authors)
     headings = _headings(ctx.seg.sections)
+    gazetteer = load_gazetteer()
+    parents = {e: gazetteer.entries[e].parent for e in names if e in gazetteer.entries}
+    carried: str | None = None
+    paragraph = -1
     best: dict[tuple[str, str, str], tuple[float, int, Link, Sentence, str | None]] = {}
     for sentence in body:
         local = [Local(m.norm_start - sentence.norm_start, m.norm_end - sentence.norm_start, m.entity_id, m.type)
                  for m in mentions if m.sentence_id == sentence.id]
-        if len(local) < 1:
-            continue
+        if sentence.paragraph != paragraph:
+            carried, paragraph = None, sentence.paragraph
         heading = headings.get(sentence.section_id or "", "")
-        links = sentence_links(sentence.text, local, main, authors, heading)
+        links = sentence_links(sentence.text, local, main, authors, heading, parents, carried)
+        own_cues = cue_positions(sentence.text)
+        carried = own_cues[-1][2] if own_cues else None
         sentence_figures = [f for f in figures if f.sentence_id == sentence.id]
         for link in links:
             key = canonical(link)
