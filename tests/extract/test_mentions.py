@@ -1,0 +1,110 @@
+"""Gazetteer mentions: scripts and converter artefacts, Latin boundaries, misspellings; seed threshold."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ExtractConfig, RunConfig
+from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.mentions import (
+    EXACT_CONFIDENCE,
+    MISSPELLING_CONFIDENCE,
+    extract_entities,
+    extract_mentions,
+    gazetteer_matches,
+    plausible_name,
+    slug,
+)
+from pipeline.extract.registry import ExtractionContext, available
+from pipeline.normalize import normalize
+from pipeline.segment import segment
+
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "coreweave_part1.txt"
+
+
+def mentions_of(raw: str):
+    norm = normalize(raw)
+    ctx = ExtractionContext("t", norm, segment("t", norm), ExtractConfig(), {})
+    return extract_mentions(ctx, available()["mentions"]), ctx
+
+
+def test_traditional_and_artefacts_map_back_to_raw() -> None:
+    raw = "英偉達(dá)和微軟是CoreWeave的客戶,來(lái)自O(shè)penAI的收入增長。"
+    mentions, _ = mentions_of(raw)
+    by_id = {m.entity_id: m for m in mentions}
+    assert by_id["nvidia"].surface == "英偉達(dá)" and by_id["nvidia"].name == "英伟达"
+    assert by_id["microsoft"].surface == "微軟"
+    assert by_id["openai"].surface == "O(shè)penAI"
+    for m in mentions:
+        assert raw[m.start : m.end] == m.surface
+
+
+def test_meta_not_inside_bare_metal() -> None:
+    text = "CoreWeave的Bare Metal服务被Meta采用。"
+    matches = gazetteer_matches(text, load_gazetteer())
+    found = [(text[m.start : m.end], m.entity_id) for m in matches]
+    assert ("Meta", "meta") in found
+    assert ("Bare Metal", "bare-metal") in found
+    assert sum(1 for _, e in found if e == "meta") == 1
+
+
+def test_misspelling_has_lower_confidence() -> None:
+    text = "公司与Databrick和Databricks都有合作。"
+    matches = gazetteer_matches(text, load_gazetteer())
+    confidences = {text[m.start : m.end]: m.confidence for m in matches if m.entity_id == "databricks"}
+    assert confidences == {"Databrick": MISSPELLING_CONFIDENCE, "Databricks": EXACT_CONFIDENCE}
+
+
+def test_context_restricted_name_needs_its_context() -> None:
+    gazetteer = load_gazetteer()
+    assert not [m for m in gazetteer_matches("我们住在Slum附近。", gazetteer) if m.entity_id == "slurm"]
+    assert [m for m in gazetteer_matches("集群调度使用Slum。", gazetteer) if m.entity_id == "slurm"]
+
+
+def test_longest_match_wins_without_overlaps() -> None:
+    text = "Core Scientific与CoreWeave"
+    matches = gazetteer_matches(text, load_gazetteer())
+    assert next((text[m.start : m.end], m.entity_id) for m in matches) == ("Core Scientific", "core-scientific")
+    assert all(a.end <= b.start for a, b in itertools.pairwise(matches))
+
+
+def test_unknown_slug_and_name_filter() -> None:
+    assert slug("Poolside AI", "ORG") == "poolside-ai"
+    assert slug("星衡智算", "ORG").startswith("org-") and slug("星衡智算", "ORG") == slug("星衡智算", "ORG")
+    assert not plausible_name("GPU") and not plausible_name("子公司") and plausible_name("星衡智算")
+
+
+def test_entities_rows_one_per_entity() -> None:
+    mentions, ctx = mentions_of("微軟和微软都是同一家公司,英伟达也是。")
+    ctx.results["mentions"] = mentions
+    rows = extract_entities(ctx, available()["entities"])
+    assert sorted(r.entity_id for r in rows) == ["microsoft", "nvidia"]
+    microsoft = next(r for r in rows if r.entity_id == "microsoft")
+    assert {"微軟", "微软"} <= set(microsoft.names) and microsoft.known
+
+
+@pytest.fixture(scope="module")
+def seed_result():
+    from pipeline.ingest.sources import Source
+    from pipeline.process import process_source
+
+    config = RunConfig(extract=ExtractConfig(extractors=("mentions", "entities", "figures", "relations")))
+    return process_source(Source(SEED, "coreweave_part1"), config)
+
+
+def test_seed_mention_threshold(seed_result) -> None:
+    import json
+
+    from pipeline.eval.gold import load_gold
+    from pipeline.eval.score import Report, score_mentions
+
+    report = Report()
+    rows = [json.loads(m.model_dump_json()) for m in seed_result.tables["mentions"]]
+    score_mentions(load_gold(SEED.with_suffix(".gold.json")), rows, report)
+    assert report.metrics["mentions"].f1 >= 0.97
+    assert report.metrics["entities"].recall >= 0.97
+    for m in seed_result.tables["mentions"]:
+        assert seed_result.tables["documents"][0].raw_text[m.start : m.end] == m.surface
