@@ -1,0 +1,237 @@
+"""The analyst-claims extractor: lexicon rules and the trained claim classifier decide which body sentences
+are the analyst's judgments (ANNOTATION_NOTES §5), with topic, stance, hedge, subject and evidence.
+
+Rules reject headings, purely factual sentences (figures without evaluation) and industry-generic
+framework sentences, and score evaluative language, the analyst's voice, conclusions and hedges; the
+classifier (pipeline/models/claims.py) gives the claim probability, topic and stance. The combination
+policy and its thresholds were chosen by cross-validation on the training sentences (docs/claims.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from pipeline.extract.figures import EntitySpan, entity_spans, main_entity
+from pipeline.extract.quantities import find_quantities
+from pipeline.extract.registry import ExtractionContext, Extractor, register
+from pipeline.ids import stable_id
+from pipeline.models.claims import Prediction, classify, load_model
+from pipeline.records import Claim, Record, Sentence
+
+_FINAL_PUNCTUATION = re.compile(r"[。！？!?；;…”」』）)]\s*$")
+MAX_HEADING_CHARS = 30  # an unterminated line this short is a heading or a label, not a judgment
+_FIGURE_KINDS = frozenset({"money", "percent", "share", "count", "duration", "multiple", "rate"})
+_CLAUSE_END = re.compile(r"[,，;；:：。]")
+
+# Policy (measured on out-of-fold training predictions and the team corpus, never the seed; see
+# docs/claims.md): a sentence that survives the rejections is a claim when the classifier's probability
+# plus RULE_WEIGHT x the rule score clears THRESHOLD; the stance cues decide when the classifier's stance
+# is below STANCE_CONFIDENT.
+RULE_WEIGHT = 1.0
+THRESHOLD = 0.5
+STANCE_CONFIDENT = 0.8
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    text = resources.files("pipeline.resources").joinpath("claims/lexicon.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def find_words(text: str, words: list[str]) -> tuple[str, ...]:
+    """The lexicon words found in text, longest first and non-overlapping, in text order."""
+    taken = [False] * len(text)
+    found: list[tuple[int, str]] = []
+    for word in sorted(set(words), key=len, reverse=True):
+        for match in re.finditer(re.escape(word), text):
+            if not any(taken[match.start() : match.end()]):
+                taken[match.start() : match.end()] = [True] * len(word)
+                found.append((match.start(), word))
+    return tuple(word for _, word in sorted(found))
+
+
+def looks_like_heading(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) <= MAX_HEADING_CHARS and not _FINAL_PUNCTUATION.search(stripped)
+
+
+def count_figures(text: str) -> int:
+    return sum(q.kind in _FIGURE_KINDS for q in find_quantities(text))
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the rules see in one sentence."""
+
+    evaluative: tuple[str, ...]
+    strong: tuple[str, ...]
+    voice: tuple[str, ...]
+    conclusion: tuple[str, ...]
+    hedges: tuple[str, ...]
+    generic: tuple[str, ...]
+    heading: bool
+    figures: int
+    refers: bool  # names an entity or refers to one (公司, 其 ...)
+    meta: tuple[str, ...] = ()
+    information_question: bool = False
+
+    @property
+    def judgment(self) -> int:
+        """How many kinds of judgment language the sentence has (0-4)."""
+        return sum(bool(x) for x in (self.evaluative, self.voice, self.conclusion, self.hedges))
+
+    @property
+    def factual(self) -> bool:
+        """Figures and nothing that evaluates them."""
+        return self.figures > 0 and not self.judgment
+
+    @property
+    def generic_framework(self) -> bool:
+        """Industry framework talk: generic wording, no company, no analyst voice."""
+        return bool(self.generic) and not self.refers and not self.voice
+
+    @property
+    def rejected(self) -> bool:
+        return (self.heading or self.factual or self.generic_framework or bool(self.meta)
+                or self.information_question)
+
+    @property
+    def score(self) -> float:
+        """Rule evidence for a claim in [0, 1]."""
+        if self.rejected:
+            return 0.0
+        evaluative = len(self.evaluative) + len(self.strong)  # a strong word also counts as evaluative
+        return min(1.0, 0.25 * min(evaluative, 2) + 0.3 * bool(self.voice)
+                   + 0.2 * bool(self.conclusion) + 0.2 * bool(self.hedges))
+
+
+def refers_to_company(text: str) -> bool:
+    lex = lexicon()
+    return bool(set(find_words(text, lex["anaphora"] + lex["not_anaphora"])) & set(lex["anaphora"]))
+
+
+def is_information_question(text: str) -> bool:
+    return bool(re.search(r"[?？]\s*$", text)) and bool(find_words(text, lexicon()["information_questions"]))
+
+
+def signals(text: str, *, heading: bool, figures: int, names_entity: bool) -> Signals:
+    lex = lexicon()
+    return Signals(
+        evaluative=find_words(text, lex["evaluative"]),
+        strong=find_words(text, lex["strong_evaluative"]),
+        voice=find_words(text, lex["voice"]),
+        conclusion=find_words(text, lex["conclusion"]),
+        hedges=find_words(text, lex["hedges"]),
+        generic=find_words(text, lex["generic"]),
+        heading=heading or looks_like_heading(text),
+        figures=figures,
+        refers=names_entity or refers_to_company(text),
+        meta=find_words(text, lex["meta"]),
+        information_question=is_information_question(text),
+    )
+
+
+def is_claim(sig: Signals, p_claim: float) -> bool:
+    return not sig.rejected and p_claim + RULE_WEIGHT * sig.score >= THRESHOLD
+
+
+def topic_override(text: str) -> str | None:
+    """The topic whose cues, and no other topic's, occur in text."""
+    hits = [topic for topic, cues in lexicon()["topic_cues"].items() if find_words(text, cues)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def rule_stance(text: str) -> str | None:
+    """positive / negative when only that side's cues occur, neutral for both sides in a contrast."""
+    lex = lexicon()
+    positive = find_words(text, lex["stance_cues"]["positive"])
+    negative = find_words(text, lex["stance_cues"]["negative"])
+    if positive and negative:
+        return "neutral" if find_words(text, lex["contrast"]) else None
+    if positive or negative:
+        return "positive" if positive else "negative"
+    return None
+
+
+def claim_stance(text: str, prediction: Prediction) -> str:
+    if prediction.stance_p >= STANCE_CONFIDENT:
+        return prediction.stance
+    return rule_stance(text) or prediction.stance
+
+
+def claim_subject(text: str, local: list[EntitySpan], main: str) -> str:
+    """The main entity when the sentence names it or names no organisation; else the organisation named in
+    the sentence's first clause; else the main entity."""
+    orgs = [e for e in local if e.type == "ORG"]
+    if not orgs or any(e.entity_id == main for e in orgs):
+        return main
+    first_clause = _CLAUSE_END.search(text)
+    limit = first_clause.start() if first_clause else len(text)
+    leading = [e for e in orgs if e.start < limit]
+    return leading[0].entity_id if leading else main
+
+
+def _heading_spans(ctx: ExtractionContext) -> list[tuple[int, int]]:
+    return [(s.norm_start, s.norm_end) for s in ctx.seg.sections]
+
+
+def _overlaps_heading(sentence: Sentence, headings: list[tuple[int, int]]) -> bool:
+    """The sentence is (mostly) a section heading: a heading covers half of it or more."""
+    length = sentence.norm_end - sentence.norm_start
+    return any(min(e, sentence.norm_end) - max(s, sentence.norm_start) >= length / 2 for s, e in headings)
+
+
+def _inside(records: list[Record], start: int, end: int) -> list[str]:
+    return [r.id for r in records if start <= r.norm_start and r.norm_end <= end]  # type: ignore[attr-defined]
+
+
+def _predictions(texts: list[str]) -> list[Prediction]:
+    model = load_model()
+    if model is None:
+        raise RuntimeError("the claims model is not trained: run `yanbao train claims`")
+    return classify(model, texts)
+
+
+@register("claims", version="1", produces="claims", requires=("mentions", "figures"))
+def extract_claims(ctx: ExtractionContext, extractor: Extractor) -> list[Record]:
+    sentences = [s for s in ctx.seg.sentences if s.in_body and s.text.strip()]
+    if not sentences:
+        return []
+    entities = entity_spans(ctx)
+    main = main_entity(entities)
+    figures = ctx.results.get("figures", [])
+    mentions = ctx.results.get("mentions", [])
+    headings = _heading_spans(ctx)
+    predictions = _predictions([s.text for s in sentences])
+    claims: list[Record] = []
+    for sentence, prediction in zip(sentences, predictions, strict=True):
+        if any(cs < sentence.norm_end and sentence.norm_start < ce for cs, ce in ctx.norm.corrupt):
+            continue
+        local = [EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
+                 for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end]
+        sig = signals(sentence.text, heading=_overlaps_heading(sentence, headings),
+                      figures=count_figures(sentence.text), names_entity=bool(local))
+        if not is_claim(sig, prediction.p_claim):
+            continue
+        start, end = ctx.norm.alignment.to_raw(sentence.norm_start, sentence.norm_end)
+        topic = topic_override(sentence.text) or prediction.topic
+        claims.append(
+            Claim(
+                id=stable_id(ctx.doc_id, "claim", start, end),
+                doc_id=ctx.doc_id, start=start, end=end,
+                norm_start=sentence.norm_start, norm_end=sentence.norm_end,
+                topic=topic, stance=claim_stance(sentence.text, prediction),  # type: ignore[arg-type]
+                subject=claim_subject(sentence.text, local, main),
+                hedged=bool(sig.hedges), hedge="、".join(sig.hedges),
+                evidence_figure_ids=_inside(figures, sentence.norm_start, sentence.norm_end),
+                evidence_mention_ids=_inside(mentions, sentence.norm_start, sentence.norm_end),
+                extractor=extractor.label,
+                confidence=round(min(1.0, (prediction.p_claim + sig.score) / 2), 4),
+            )
+        )
+    return claims
