@@ -172,8 +172,8 @@ def attribute_metric(q: Quantity, sentence_text: str) -> str:
     c_start, c_end = _clause(sentence_text, q.start, q.end)
     after = sentence_text[q.end : c_end]
     match = re.match(r"^(?:以上|以下|左右)?的([^,，。的]{1,10})", after)
-    if match:
-        return match.group(1)
+    if match and match.group(1).rstrip("中里内上"):
+        return match.group(1).rstrip("中里内上")
     before = sentence_text[c_start : q.start]
     for word in words:
         if word in before or word in after[:8]:
