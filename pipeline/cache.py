@@ -1,7 +1,7 @@
 """The per-document result cache in `DIR/.cache/`: a re-run redoes only documents whose inputs changed.
 
 An entry is keyed by everything that decides a document's records (its bytes, doc_id and path, the
-yanbao version, the output-relevant config, the extractor versions, the resource files and the code)
+yanbao version, the output-relevant config, the extractor versions and the resource files)
 and is written atomically the moment its document is done, so a killed run resumes where it stopped.
 """
 
@@ -37,15 +37,14 @@ _TEMP_FILE = re.compile(r"^\..+\.tmp-(\d+)$")
 
 
 @lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of yanbao's code and resource files (training data excluded: it only matters through models)."""
-    root = Path(pipeline.__file__).parent
+def resources_fingerprint() -> str:
+    """Hash of the lexicons, grammars and models under pipeline/resources (training data only matters
+    through the models trained from it)."""
+    root = Path(pipeline.__file__).parent / "resources"
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if not path.is_file() or "__pycache__" in rel.parts or rel.parts[:2] == ("resources", "training"):
-            continue
-        if path.suffix == ".pyc":
+        if not path.is_file() or "__pycache__" in rel.parts or rel.parts[0] == "training":
             continue
         digest.update(rel.as_posix().encode())
         digest.update(b"\0")
@@ -54,13 +53,16 @@ def code_fingerprint() -> str:
 
 
 def run_fingerprint(config: RunConfig, extractor_labels: Iterable[str]) -> str:
-    """What every cache key of a run shares: version, output-relevant config, extractors, code and resources."""
+    """What every cache key of a run shares: version, output-relevant config, extractors and resources.
+
+    Code is represented by the yanbao version and the extractor versions: bump them when output changes.
+    """
     spec = {
         "format": ENTRY_FORMAT,
         "version": __version__,
         "config": config.model_dump(mode="json", include=OUTPUT_CONFIG),
         "extractors": sorted(extractor_labels),
-        "code": code_fingerprint(),
+        "resources": resources_fingerprint(),
     }
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
@@ -83,7 +85,7 @@ def entry_key(fingerprint: str, source: Source, sha256: str) -> str:
 
 
 def cacheable(result: DocumentResult) -> bool:
-    return result.sha256 is not None and (result.error is None or result.error.error_type not in TRANSIENT_ERRORS)
+    return result.error is None or result.error.error_type not in TRANSIENT_ERRORS
 
 
 def dump_entry(result: DocumentResult, fh: IO[str]) -> None:

@@ -90,8 +90,9 @@ def iter_results(
             cached = result is not None
             if result is None:
                 result = next(computed) if not hit else process_source(source, config)
-            if cache and result.sha256 is not None:
+            if result.sha256 is not None and cache:  # the bytes actually processed, had the file just changed
                 key = entry_key(cache.fingerprint, source, result.sha256)
+            if cache and key:
                 if not cached and cacheable(result):
                     cache.store(key, result)
                 used.add(key)
