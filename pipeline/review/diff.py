@@ -29,6 +29,8 @@ REFERENCE_LIST_FIELDS = frozenset({"evidence_figure_ids", "evidence_mention_ids"
 POSITIONAL_FIELDS = frozenset({"index", "paragraph"})
 DOCUMENT_TEXT_FIELDS = ("raw_text", "text")
 DOCUMENT_OFFSET_FIELDS = frozenset({"body", "title_start", "title_end"})
+# Where the input was read from says nothing about its content: the same corpus in another folder is no change.
+DOCUMENT_IGNORED_FIELDS = frozenset({"path"})
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ def document_changes(a: Document, b: Document) -> list[FieldChange]:
     same_text = a.raw_text == b.raw_text
     for name in type(a).model_fields:
         va, vb = getattr(a, name), getattr(b, name)
+        if name in DOCUMENT_IGNORED_FIELDS:
+            continue
         if name in DOCUMENT_TEXT_FIELDS:
             if va != vb:
                 changes.append(FieldChange(name, f"{len(va)} chars", f"{len(vb)} chars"))

@@ -17,7 +17,7 @@ _STYLES = {"added": "green", "removed": "red", "changed": "yellow", "unchanged":
 
 # Characters that could start markup in Markdown or HTML renderers; each becomes inert text.
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", "|": "&#124;"}
-_MD_BACKSLASHED = set("\\*_[]()#!~")
+_MD_BACKSLASHED = set("\\*_[]~")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from review_builders import EDIT_PREFIX, FACTS, facts_run, write_run
+from review_builders import EDIT_PREFIX, FACTS, XSS_ARTICLE, facts_run, write_run
 
 from pipeline.config import ExportConfig, RunConfig
 from pipeline.run import execute
@@ -36,7 +36,8 @@ def _run(inputs: Path, out: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_runs(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> tuple[Path, Path]:
-    """Real pipeline runs over the seed article and over a copy with a paragraph inserted near its start."""
+    """Real pipeline runs over the seed article and a hostile article, then over the same folder with a
+    paragraph inserted near the seed's start."""
     root = tmp_path_factory.mktemp("seed_runs")
     original, edited = root / "original", root / "edited"
     original.mkdir()
@@ -45,4 +46,6 @@ def seed_runs(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> tupl
     (original / seed_path.name).write_text(raw, encoding="utf-8")
     cut = raw.index("\n\n") + 2  # after the first paragraph, before every fact
     (edited / seed_path.name).write_text(raw[:cut] + EDIT_PREFIX + raw[cut:], encoding="utf-8")
+    for folder in (original, edited):
+        (folder / "xss_article.txt").write_text(XSS_ARTICLE, encoding="utf-8")
     return _run(original, root / "run_a"), _run(edited, root / "run_b")

@@ -22,6 +22,14 @@ XSS = (
     '<img src=x onerror="window.__xss=1">'
     '<a href="javascript:window.__xss=1">点击</a></textarea>结束。'
 )
+# A whole hostile article for real runs: every payload inside ordinary report sentences.
+XSS_ARTICLE = (
+    "恶意样本:英伟达收入分析\n\n"
+    "一、业绩概览\n\n"
+    "公司2025年收入达到100亿美元,同比增长25%。<script>window.__xss=1</script>\n\n"
+    '毛利率约为70%。<img src=x onerror="window.__xss=1"> 详见<a href="javascript:window.__xss=1">链接</a>。\n\n'
+    "客户集中度较高,前五大客户贡献了60%的收入。</textarea><b>粗体</b>\n"
+)
 EDIT_PREFIX = "【编者按】本文有删改，数据以公司公告为准。\n\n"
 
 Run = tuple[list[Document], dict[str, list[Record]]]

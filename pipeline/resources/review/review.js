@@ -1,5 +1,5 @@
 // yanbao review page. Every piece of article text or record data reaches the page through textContent or
-// DOM APIs only (never innerHTML), so hostile article text stays inert. Documents are parsed and rendered
+// DOM APIs only, never parsed as markup, so hostile article text stays inert. Documents are parsed and rendered
 // only when opened, so a page with hundreds of documents opens instantly.
 (function () {
   "use strict";
@@ -314,7 +314,12 @@
   buildFilters();
   buildDocList();
   buildOverview();
-  const wanted = new URLSearchParams(location.hash.slice(1)).get("doc");
-  const start = index.docs.findIndex((d) => d.doc_id === wanted);
-  if (start >= 0) openDoc(start);
+  // Deep links: #doc=DOC_ID opens a document, &rec=RECORD_ID also selects one of its records.
+  const params = new URLSearchParams(location.hash.slice(1));
+  const start = index.docs.findIndex((d) => d.doc_id === params.get("doc"));
+  if (start >= 0) {
+    openDoc(start);
+    const rec = state.data.records.findIndex((r) => r.id === params.get("rec"));
+    if (rec >= 0) select(rec, true);
+  }
 })();
