@@ -30,11 +30,10 @@ _CLAUSE_END = re.compile(r"[,，;；:：。]")
 
 # Policy (measured on out-of-fold training predictions and the team corpus, never the seed; see
 # docs/claims.md): a sentence that survives the rejections is a claim when the classifier's probability
-# plus RULE_WEIGHT x the rule score clears THRESHOLD; the stance cues decide when the classifier's stance
-# is below STANCE_CONFIDENT.
+# plus RULE_WEIGHT x the rule score clears THRESHOLD; the stance cues decide the stance when they are
+# clear, the classifier otherwise.
 RULE_WEIGHT = 1.0
 THRESHOLD = 0.5
-STANCE_CONFIDENT = 0.8
 
 
 @lru_cache(maxsize=1)
@@ -159,8 +158,6 @@ def rule_stance(text: str) -> str | None:
 
 
 def claim_stance(text: str, prediction: Prediction) -> str:
-    if prediction.stance_p >= STANCE_CONFIDENT:
-        return prediction.stance
     return rule_stance(text) or prediction.stance
 
 

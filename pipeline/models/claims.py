@@ -53,9 +53,9 @@ class ClaimExample:
 class Prediction:
     p_claim: float
     topic: str  # the best real topic (never NONE)
-    topic_p: float
+    topic_p: float  # P(topic | claim)
     stance: str  # the best real stance (never NONE)
-    stance_p: float
+    stance_p: float  # P(stance | claim)
 
 
 def training_path() -> Path:
@@ -128,8 +128,9 @@ def train_model(examples: list[ClaimExample], seed: int, epochs: int | None = No
 
 
 def _best(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[str, float]:
+    """The best real label and its probability renormalized over the real labels (given a claim)."""
     label = max(labels, key=lambda name: cats[name])
-    return label, cats[label]
+    return label, cats[label] / max(sum(cats[name] for name in labels), 1e-9)
 
 
 def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
