@@ -88,29 +88,37 @@ def is_figure(q: Quantity, sentence_text: str, quantities: list[Quantity], entit
     return bool(measured) and any(w in sentence_text for w in lex["concentration_words"])
 
 
-def _period_in(periods: list[Period], start: int, end: int) -> str:
-    inside = [p for p in periods if start <= p.start and p.end <= end]
-    return inside[-1].value if inside else ""
+_COMPARISON_BASE = re.compile(r"(?:较|比|相比|对比|较之|高于|低于)\s*$")
+
+
+def _candidates(periods: list[Period], text: str) -> list[Period]:
+    """Periods that can date a figure: not the base of a comparison (较上季度, 相比2024年)."""
+    return [p for p in periods if not _COMPARISON_BASE.search(text[max(0, p.start - 3) : p.start])]
 
 
 def attribute_period(q: Quantity, sentence_text: str, periods: list[Period], inherited: str) -> str:
+    """Nearest period before the figure in its clause, else after it in the clause, else the same in
+    its sentence, else what its paragraph or list established; durations only take their clause's."""
+    usable = _candidates(periods, sentence_text)
     c_start, c_end = _clause(sentence_text, q.start, q.end)
-    clause_period = _period_in(periods, c_start, c_end)
-    if clause_period or q.kind == "duration":
-        return clause_period
-    before = [p for p in periods if p.end <= q.start]
-    if before:
-        return before[-1].value
-    if periods:
-        return periods[0].value
+    for lo, hi in ((c_start, c_end), (0, len(sentence_text))):
+        before = [p for p in usable if lo <= p.start and p.end <= q.start]
+        after = [p for p in usable if q.end <= p.start and p.end <= hi]
+        if before:
+            return before[-1].value
+        if after:
+            return after[0].value
+        if q.kind == "duration":
+            return ""
     return inherited
 
 
 _REPORT_PERIOD = re.compile(r"(20\d{2})\s*年?\s*(中报|半年报|年报|一季报|三季报)")
 _REPORT_SUFFIX = {"中报": "H1", "半年报": "H1", "一季报": "Q1", "三季报": "Q3", "年报": ""}
-_BARE_QUARTER = re.compile(r"(?<![年\dQ])(?:第)?([一二三四1-4])季(?:度)?")
+_BARE_QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:第([一二三四1-4])(?:财)?季(?:度)?|(?<![\d年Q第本当单该下上])([一二三四])季度)")
 _BARE_HALF = re.compile(r"(?<![年\d])(上|下)半年")
 _QUARTER_NUMBER = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_RELATIVE_QUARTER = re.compile(r"(本|当|该|下|上)(?:一)?(?:财)?季(?:度)?(?!度)")
 
 
 def document_period(title: str | None) -> str:
@@ -124,17 +132,36 @@ def document_period(title: str | None) -> str:
     return periods[0].value if periods else ""
 
 
-def bare_periods(sentence_text: str, year: str) -> list[Period]:
-    """Quarters and halves written without a year (第三季度, 上半年), dated by the document's year."""
-    if not year:
-        return []
-    out = [
-        Period(m.start(), m.end(), m.group(), f"{year}Q{_QUARTER_NUMBER.get(m.group(1), m.group(1))}")
-        for m in _BARE_QUARTER.finditer(sentence_text)
-    ]
-    out += [Period(m.start(), m.end(), m.group(), f"{year}H{1 if m.group(1) == '上' else 2}")
-            for m in _BARE_HALF.finditer(sentence_text)]
+def _shift_quarter(period: str, delta: int) -> str:
+    year, quarter = int(period[:4]), int(period[5]) - 1 + delta
+    return f"{year + quarter // 4}Q{quarter % 4 + 1}"
+
+
+def bare_periods(sentence_text: str, doc_period: str) -> list[Period]:
+    """Quarters and halves the period grammar leaves to context: 2025年第二季 (Taiwan/HK usage), 第三季度 or
+    上半年 without a year (dated by the headline's year), 本季度/下季度 (relative to the headline's quarter)."""
+    year = doc_period[:4] if doc_period[:4].isdigit() else ""
+    out: list[Period] = []
+    for m in _BARE_QUARTER.finditer(sentence_text):
+        quarter_year = m.group(1) or year
+        if quarter_year:
+            digit = m.group(2) or m.group(3)
+            number = _QUARTER_NUMBER.get(digit, digit)
+            out.append(Period(m.start(), m.end(), m.group(), f"{quarter_year}Q{number}"))
+    if year:
+        out += [Period(m.start(), m.end(), m.group(), f"{year}H{1 if m.group(1) == '上' else 2}")
+                for m in _BARE_HALF.finditer(sentence_text)]
+    if re.fullmatch(r"\d{4}Q[1-4]", doc_period):
+        for m in _RELATIVE_QUARTER.finditer(sentence_text):
+            delta = {"本": 0, "当": 0, "该": 0, "下": 1, "上": -1}[m.group(1)]
+            out.append(Period(m.start(), m.end(), m.group(), _shift_quarter(doc_period, delta)))
     return out
+
+
+def merge_periods(grammar: list[Period], context: list[Period]) -> list[Period]:
+    """Context periods win over grammar periods they overlap (2025年第二季 over 2025年)."""
+    kept = [g for g in grammar if not any(c.start < g.end and g.start < c.end for c in context)]
+    return sorted(kept + context, key=lambda p: p.start)
 
 
 def main_entity(entities: list[EntitySpan]) -> str:
@@ -142,10 +169,24 @@ def main_entity(entities: list[EntitySpan]) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-_OWNER_LINK = re.compile(
-    r"^(?:\s*|的[^,，。占]{0,4}|[^,，。占的]{0,6}(?:板块|业务|部门|分部|云)[^,，。占]{0,3})"
-    r"(?:约|大约|近|接近|超过|逾|仅|只有)?$"
-)
+_LINK_TAIL = re.compile(r"(?:约为|约|大约|近|接近|超过|逾|仅|只有|为|达到|达|提升至|降至|维持在|在)*\s*$")
+_OWNER_BREAK = re.compile(r"[,，。;；:：]|(?<!市)占|来自|贡献|持有|[这那]?[一二两三四五六七八九十\d]+家")
+_OWNER_WORDS = ("板块", "业务", "部门", "分部", "的")
+
+
+def owns(entity: EntitySpan, between: str) -> bool:
+    """Does `between` (the text from an entity to a figure) make the entity the figure's owner?
+
+    `微软智能云板块60%`, `Bare Metal的用户100%`, `博通市占率约8~9成`, `CoreWeave约$19亿` are; `微软一家就占了…62%`
+    (the counterparty of a share) and `来自OpenAI…三家` are not.
+    """
+    core = between[: _LINK_TAIL.search(between).start()]
+    if len(core) > 10 or _OWNER_BREAK.search(core):
+        return False
+    if not core.strip():
+        return True
+    metric = any(word in core for word in lexicon()["metric_words"] + lexicon()["company_metrics"])
+    return metric or any(word in core for word in _OWNER_WORDS)
 
 
 def attribute_subject(
@@ -153,18 +194,21 @@ def attribute_subject(
 ) -> str:
     c_start, _ = _clause(sentence_text, q.start, q.end)
     owners = [e for e in sentence_entities if c_start <= e.start and e.end <= q.start]
-    if owners and _OWNER_LINK.match(sentence_text[owners[-1].end : q.start]):
+    if q.kind == "multiple" and owners and re.search(r"(?:为|是|于|较|比)\s*$", sentence_text[: owners[-1].start]):
+        owners = owners[:-1]  # 昇腾的出货量约为寒武纪的3倍: the base of the comparison is not the owner
+    if owners and owns(owners[-1], sentence_text[owners[-1].end : q.start]):
         return owners[-1].entity_id
     if not main:
         return ""
-    mentions_main = any(e.entity_id == main for e in sentence_entities)
-    if mentions_main or any(w in sentence_text for w in lexicon()["anaphora"] if len(w) > 1):
+    if any(e.entity_id == main for e in sentence_entities) or any(
+        w in sentence_text for w in lexicon()["anaphora"] if len(w) > 1
+    ):
         return main
-    others = [e for e in sentence_entities if e.type == "ORG" and e.entity_id != main]
-    if paragraph_mentions_main and not others:
-        return main
+    others = [e for e in owners if e.type == "ORG" and e.entity_id != main]
+    if others:
+        return ""
     company_metric = any(w in sentence_text for w in lexicon()["company_metrics"])
-    return main if company_metric and not others else ""
+    return main if paragraph_mentions_main or company_metric else ""
 
 
 def attribute_metric(q: Quantity, sentence_text: str) -> str:
@@ -240,10 +284,8 @@ def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record
     entities = entity_spans(ctx)
     main = main_entity(entities)
     doc_period = document_period(ctx.norm.title)
-    doc_year = doc_period[:4] if doc_period[:4].isdigit() else ""
-    periods_by_sentence = {
-        s.id: sorted(find_periods(s.text) + bare_periods(s.text, doc_year), key=lambda p: p.start) for s in sentences
-    }
+    periods_by_sentence = {s.id: merge_periods(find_periods(s.text), bare_periods(s.text, doc_period))
+                           for s in sentences}
     inherited = inherited_periods(ctx.norm.text, sentences, periods_by_sentence)
     paragraphs_with_main = {s.paragraph for s in sentences for e in entities
                             if e.entity_id == main and s.norm_start <= e.start < s.norm_end}

@@ -65,3 +65,41 @@ def test_team_corpus_figure_f1(corpus_dir: Path) -> None:
         score_figures(load_gold(gold_path), rows, report)
     misses = [m for m in report.misses if m["type"] == "figure"]
     assert report.metrics["figures"].f1 >= CORPUS_FIGURE_F1, misses
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_period", "expected"),
+    [
+        ("聯發科2025年第二季營收", "", [("2025年第二季", "2025Q2")]),
+        ("本季度GAAP毛利率", "2025Q3", [("本季度", "2025Q3")]),
+        ("管理层指引下季度毛利率", "2025Q3", [("下季度", "2025Q4")]),
+        ("二季度单季交付约8万辆", "2025H1", [("二季度", "2025Q2")]),
+        ("上半年收入", "2025H1", [("上半年", "2025H1")]),
+        ("第三季度收入", "", []),
+    ],
+)
+def test_context_periods(text: str, doc_period: str, expected: list[tuple[str, str]]) -> None:
+    from pipeline.extract.figures import bare_periods, merge_periods
+    from pipeline.extract.periods import find_periods
+
+    found = merge_periods(find_periods(text), bare_periods(text, doc_period))
+    assert [(p.surface, p.value) for p in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("between", "expected"),
+    [("", True), ("约", True), ("智能云板块", True), ("的用户", True), ("市占率约", True),
+     ("一家就占了当年总收入的", False), ("这三家的合约金额就接近", False), ("，而", False)],
+)
+def test_owner_link(between: str, expected: bool) -> None:
+    from pipeline.extract.figures import EntitySpan, owns
+
+    assert owns(EntitySpan(0, 2, "x", "ORG"), between) is expected
+
+
+def test_headline_period() -> None:
+    from pipeline.extract.figures import document_period
+
+    assert document_period("英伟达3Q25业绩点评:数据中心一骑绝尘") == "2025Q3"
+    assert document_period("小米集团2025年中报点评") == "2025H1"
+    assert document_period("CoreWeave:英伟达“干儿子”真能子凭父贵?") == ""
