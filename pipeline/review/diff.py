@@ -181,7 +181,7 @@ def document_changes(a: Document, b: Document) -> list[FieldChange]:
             continue
         if name in DOCUMENT_TEXT_FIELDS:
             if va != vb:
-                changes.append(FieldChange(name, f"{len(va)} chars", f"{len(vb)} chars"))
+                changes.append(FieldChange(name, f"{len(va)} chars", f"{len(vb)} chars, edited"))
         elif name == "quality":
             for key in sorted(va.keys() | vb.keys()):
                 if va.get(key) != vb.get(key):

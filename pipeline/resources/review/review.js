@@ -260,7 +260,7 @@
         span.classList.add("flash");
       }
     }
-    if (!jump && item) item.scrollIntoView({ block: "nearest" });
+    if (item) item.scrollIntoView({ block: "nearest" });
     showPanel(state.data.records[i]);
   }
 
