@@ -13,7 +13,7 @@ from pipeline.ingest.decode import decode_bytes
 from pipeline.normalize import NormalizedText, normalize
 from pipeline.normalize.script import converter
 
-SEED = Path("/work/shared/corpus/seed/coreweave_part1.txt")
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "coreweave_part1.txt"
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN_RE = re.compile(rf"\((?=[a-zü]*[{TONE}])[a-zü{TONE}]+\)")  # as in shared/corpus/validate_gold.py
