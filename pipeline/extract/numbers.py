@@ -255,12 +255,14 @@ def _resolve(text: str) -> _Parsed | None:
 
 
 def _approximate_pair(text: str) -> _Parsed | None:
-    """Two consecutive digits before a unit (二三十, 三四万, 七八百): the range of both readings."""
+    """Two consecutive digits, alone or before a unit (两三, 二三十, 三四万): the range of both readings."""
     lex = lexicon()
-    if len(text) < 3 or text[0] not in lex.digits or text[1] not in lex.digits:
+    if len(text) < 2 or text[0] not in lex.digits or text[1] not in lex.digits:
         return None
     if lex.digits[text[1]] != lex.digits[text[0]] + 1 or lex.digits[text[0]] == 0:
         return None
+    if len(text) == 2:
+        return _Parsed(lex.digits[text[0]], False, Decimal(1), False, lex.digits[text[1]])  # 两三, 七八
     if text[2] not in lex.units and text[2] not in lex.scales:
         return None
     low, high = _resolve_exact(text[0] + text[2:]), _resolve_exact(text[1:])
@@ -341,20 +343,40 @@ def _pieces(run: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in split if e > s]
 
 
+_MAX_SPLIT_RUN = 200  # an ill-formed run longer than this is noise (万万万…), not numerals
+_MAX_NUMERAL = 48  # the longest well-formed Chinese numeral in the R-T specs has 31 characters
+_MAX_BAD_EXTENSIONS = 4
+
+
 def _longest_valid(run: str, start: int, end: int) -> list[tuple[int, int, _Parsed]]:
-    """Cover run[start:end] by maximal well-formed numerals, left to right."""
+    """Cover run[start:end] by maximal well-formed numerals, left to right.
+
+    The whole piece is tried first (the usual case); an ill-formed piece is split greedily, extending each
+    numeral while it stays well formed, so the work per position is bounded.
+    """
+    whole = _resolve(run[start:end])
+    if whole is not None:
+        return [(start, end, whole)]
+    if end - start > _MAX_SPLIT_RUN:
+        return []
     found: list[tuple[int, int, _Parsed]] = []
     pos = start
     while pos < end:
-        # the whole remainder first, then prefixes of at most 48 characters: bounded work per position
-        for stop in [end, *range(min(end - 1, pos + 48), pos, -1)]:
+        best: tuple[int, _Parsed] | None = None
+        misses = 0
+        for stop in range(pos + 1, min(end, pos + _MAX_NUMERAL) + 1):
             parsed = _resolve(run[pos:stop])
-            if parsed is not None:
-                found.append((pos, stop, parsed))
-                pos = stop
-                break
-        else:
+            if parsed is None:
+                misses += 1
+                if misses > _MAX_BAD_EXTENSIONS:
+                    break
+            else:
+                best, misses = (stop, parsed), 0
+        if best is None:
             pos += 1
+            continue
+        found.append((pos, best[0], best[1]))
+        pos = best[0]
     return found
 
 

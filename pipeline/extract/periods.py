@@ -53,11 +53,11 @@ class _Grammar:
             (re.compile(rf"{_Y} ?(?:年度?)?(?:{fiscal})"), lambda m: f"FY{_year(m['y'])}"),
             (re.compile(rf"(?<![\dA-Za-z])(?P<q>[1-4])Q{_Y_AFTER}"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
             (re.compile(rf"{_Y}Q(?P<q>[1-4])(?!\d)"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
-            (re.compile(rf"(?<![A-Za-z])Q(?P<q>[1-4]) ?'?{_Y_AFTER}"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
+            (re.compile(rf"(?<![A-Za-z])Q(?P<q>[1-4])(?: ?'| ){_Y_AFTER}"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
             (re.compile(rf"{_Y} ?年 ?Q(?P<q>[1-4])(?!\d)"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
             (re.compile(rf"{_Y} ?年(?:的)?(?P<qw>{quarters})"), self._quarter_words),
             (re.compile(rf"(?<![\dA-Za-z])(?P<h>[12])H{_Y_AFTER}"), lambda m: f"{_year(m['y'])}H{m['h']}"),
-            (re.compile(rf"(?<![A-Za-z])H(?P<h>[12]) ?'?{_Y_AFTER}"), lambda m: f"{_year(m['y'])}H{m['h']}"),
+            (re.compile(rf"(?<![A-Za-z])H(?P<h>[12])(?: ?'| ){_Y_AFTER}"), lambda m: f"{_year(m['y'])}H{m['h']}"),
             (re.compile(rf"{_Y}H(?P<h>[12])(?!\d)"), lambda m: f"{_year(m['y'])}H{m['h']}"),
             (re.compile(rf"{_Y} ?年(?P<hw>{halves})"), lambda m: f"{_year(m['y'])}{data['halves'][m['hw']]}"),
             (

@@ -66,6 +66,24 @@ def _ends_at(text: str, word: str, pos: int) -> bool:
     return pos >= len(word) and text.startswith(word, pos - len(word))
 
 
+class _WordSet:
+    """Longest-match lookup of lexicon words that start at, or end at, a position (compiled once)."""
+
+    def __init__(self, words: list[str]) -> None:
+        alternation = "|".join(re.escape(w) for w in _longest(words)) or "(?!)"
+        self.longest = max((len(w) for w in words), default=0)
+        self._starts = re.compile(alternation)
+        self._ends = re.compile(f"(?:{alternation})\\Z")
+
+    def starting_at(self, text: str, pos: int) -> str | None:
+        match = self._starts.match(text, pos)
+        return match.group() if match else None
+
+    def ending_at(self, text: str, pos: int, floor: int = 0) -> str | None:
+        match = self._ends.search(text, max(floor, pos - self.longest), pos)
+        return match.group() if match else None
+
+
 def _longest(words: list[str]) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
@@ -77,7 +95,7 @@ class _Units:
         units = load_resource("units")
         hedges = load_resource("hedges")
         self.currency_prefixes: dict[str, str] = units["currency_prefixes"]
-        self.currency_prefix_words = _longest(list(self.currency_prefixes))
+        self.currency_prefix_words = _WordSet(list(self.currency_prefixes))
         self.currency_suffixes: dict[str, str] = units["currency_suffixes"]
         self.suffixes: list[tuple[str, str, str, Decimal]] = []
         self.suffix_not_before: dict[str, set[str]] = {}
@@ -89,16 +107,16 @@ class _Units:
                     self.suffix_not_before[text] = set(entry["not_before"])
         for text, code in self.currency_suffixes.items():
             self.suffixes.append((text, "money", code, Decimal(1)))
-        self.suffixes.sort(key=lambda item: len(item[0]), reverse=True)
+        self.suffix_table = {word: (kind, unit, factor) for word, kind, unit, factor in reversed(self.suffixes)}
+        self.suffix_words = _WordSet(list(self.suffix_table))
         self.discount = units["discount"]
         self.classifiers = set(units["classifiers"])
         self.counted_nouns: dict[str, str] = units["counted_nouns"]
         self.counted_noun_words = _longest(list(self.counted_nouns))
         self.group_classifier: str = units["group_classifier"]
         self.company_nouns: list[str] = units["company_nouns"]
-        self.percent_prefixes = {
-            k: Decimal(str(v)) for k, v in sorted(units["percent_prefixes"].items(), key=lambda kv: -len(kv[0]))
-        }
+        self.percent_prefixes = {k: Decimal(str(v)) for k, v in units["percent_prefixes"].items()}
+        self.percent_prefix_words = _WordSet(list(self.percent_prefixes))
         self.word_quantities = [
             (re.compile((f"(?<={re.escape(w['after'])})" if w.get("after") else "") + re.escape(w["text"])),
              w["kind"], w["unit"], Decimal(str(w["value"])))
@@ -107,6 +125,7 @@ class _Units:
         self.minor_units: dict[str, dict[str, Decimal]] = {
             code: {word: Decimal(str(f)) for word, f in table.items()} for code, table in units["minor_units"].items()
         }
+        self.minor_unit_words = _WordSet([w for table in self.minor_units.values() for w in table])
         self.fraction_marker: str = units["fraction_marker"]
         self.mixed_marker: str = units["mixed_fraction_marker"]
         self.connectors = _longest(units["range_connectors"])
@@ -115,13 +134,13 @@ class _Units:
         self.vague = set(units["vague_modifiers"])
         self.date_suffixes = set(units["date_suffixes"])
         self.prefix_hedges: dict[str, str] = hedges["prefix_hedges"]
-        self.prefix_hedge_words = _longest(list(self.prefix_hedges))
+        self.prefix_hedge_words = _WordSet(list(self.prefix_hedges))
         self.hedge_connectors = set(hedges["hedge_connectors"])
         self.not_jin = set(hedges["not_hedge_before_jin"])
         self.suffix_hedges: dict[str, str] = hedges["suffix_hedges"]
-        self.suffix_hedge_words = _longest(list(self.suffix_hedges))
+        self.suffix_hedge_words = _WordSet(list(self.suffix_hedges))
         self.inner_more: str = hedges["inner_more_qualifier"]
-        self.changes = _longest(hedges["increase"] + hedges["decrease"])
+        self.changes = _WordSet(hedges["increase"] + hedges["decrease"])
         self.increase = set(hedges["increase"])
         self.more_markers = set(load_resource("numerals")["more_markers"])
         self.stopword_re = re.compile("|".join(f"(?:{w})" for w in load_resource("stopwords")["not_quantities"]))
@@ -175,15 +194,16 @@ def _to_original(pos: int, cut_at: list[int], removed: list[int]) -> int:
 def _suffix_at(text: str, pos: int, numeral: Numeral) -> tuple[int, str, str, Decimal] | None:
     """Longest unit/currency suffix at `pos`: (end, kind, unit, factor)."""
     units = _units()
-    for word, kind, unit, factor in units.suffixes:
-        if not text.startswith(word, pos):
-            continue
+    word = units.suffix_words.starting_at(text, pos)
+    if word:
+        kind, unit, factor = units.suffix_table[word]
         end = pos + len(word)
-        if word.isascii() and word.isalpha() and end < len(text) and (_is_latin(text[end]) or text[end].isdigit()):
-            continue
-        if end < len(text) and text[end] in units.suffix_not_before.get(word, ()):
-            continue
-        if word == "成" and end < len(text) and text[end] == "半":
+        after = text[end : end + 1]
+        if word.isascii() and word.isalpha() and (_is_latin(after) or after.isdigit()):
+            return None
+        if after and after in units.suffix_not_before.get(word, ()):
+            return None
+        if word == "成" and after == "半":
             return end + 1, kind, unit, factor  # 三成半 is handled by the caller's half
         return end, kind, unit, factor
     discount = units.discount
@@ -244,23 +264,20 @@ def _prefixes(
     units = _units()
     start = numeral.start
     percent: Decimal | None = None
-    for word, factor in units.percent_prefixes.items():
-        if _ends_at(text, word, start):
-            percent, start = factor, start - len(word)
-            break
+    percent_word = units.percent_prefix_words.ending_at(text, start)
+    if percent_word:
+        percent, start = units.percent_prefixes[percent_word], start - len(percent_word)
     ordinal = _ends_at(text, units.ordinal_prefix, start)
     if start > min_start and text[start - 1] in "-负":
         before = text[start - 2] if start >= 2 else ""
         if text[start - 1] == "负" or not (before and (before.isalnum() or before in "-.~")):
             value, start = -value, start - 1
     currency = None
-    for word in units.currency_prefix_words:
-        if start - len(word) >= min_start and _ends_at(text, word, start):
-            head = text[start - len(word) - 1] if start - len(word) >= 1 else ""
-            if word[0].isascii() and word[0].isalpha() and _is_latin(head):
-                continue
+    word = units.currency_prefix_words.ending_at(text, start, min_start)
+    if word:
+        head = text[start - len(word) - 1] if start - len(word) >= 1 else ""
+        if not (word[0].isascii() and word[0].isalpha() and _is_latin(head)):
             currency, start = units.currency_prefixes[word], start - len(word)
-            break
     return start, value, currency, percent if percent is not None else Decimal(0), ordinal
 
 
@@ -270,7 +287,7 @@ def _build(text: str, numeral: Numeral, default_dollar: str, min_start: int) -> 
     start, value, currency, percent_factor, ordinal = _prefixes(text, numeral, numeral.value, min_start)
     end = numeral.end
     more = numeral.more
-    high = value + (numeral.high - numeral.value)
+    high = value if numeral.high == numeral.value else value + (numeral.high - numeral.value)
     vague = numeral.high != numeral.value
     if currency is None and percent_factor == 0 and start == numeral.start and start:
         before = text[start - 1]
@@ -317,7 +334,7 @@ def _build(text: str, numeral: Numeral, default_dollar: str, min_start: int) -> 
                           ordinal=ordinal, explicit_unit=True, vague=vague)
     if numeral.word_like:
         return None
-    minor = any(text.startswith(word, pos) for table in units.minor_units.values() for word in table)
+    minor = units.minor_unit_words.starting_at(text, pos) is not None
     if pos < len(text) and text[pos] in units.date_suffixes and not minor:
         return None
     if pos < len(text) and (_is_latin(text[pos]) or text[pos] == "_"):
@@ -470,28 +487,24 @@ def _prefix_hedge(text: str, start: int) -> tuple[int, int, str] | None:
         end = start - gap
         if gap and (end <= 0 or text[end] not in units.hedge_connectors):
             continue
-        for word in units.prefix_hedge_words:
-            if _ends_at(text, word, end):
-                if word == "近" and end - 2 >= 0 and text[end - 2] in units.not_jin:
-                    continue
-                return end - len(word), end, units.prefix_hedges[word]
+        word = units.prefix_hedge_words.ending_at(text, end)
+        if word and not (word == "近" and end >= 2 and text[end - 2] in units.not_jin):
+            return end - len(word), end, units.prefix_hedges[word]
     return None
 
 
 def _suffix_hedge(text: str, end: int) -> tuple[int, int, str] | None:
     units = _units()
-    for word in units.suffix_hedge_words:
-        if text.startswith(word, end):
-            return end, end + len(word), units.suffix_hedges[word]
-    return None
+    word = units.suffix_hedge_words.starting_at(text, end)
+    return (end, end + len(word), units.suffix_hedges[word]) if word else None
 
 
 def _change(text: str, pos: int) -> str:
     units = _units()
-    for word in units.changes:
-        if _ends_at(text, word, pos):
-            return "increase" if word in units.increase else "decrease"
-    return ""
+    word = units.changes.ending_at(text, pos)
+    if not word:
+        return ""
+    return "increase" if word in units.increase else "decrease"
 
 
 def _qualify(text: str, candidate: _Candidate) -> tuple[str, tuple[int, int] | None, str]:
@@ -531,9 +544,10 @@ def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
     return index < len(starts) and starts[index] < end
 
 
-def _list_marker(text: str, start: int, end: int) -> bool:
-    """1.1、 / 一、 / 1) / (2) at the start of a line."""
-    line_start = text.rfind("\n", 0, start) + 1
+def _list_marker(text: str, newlines: list[int], start: int, end: int) -> bool:
+    """1.1、 / 一、 / 1) / (2) at the start of a line; `newlines` holds the positions of every newline."""
+    index = bisect.bisect_left(newlines, start)
+    line_start = newlines[index - 1] + 1 if index else 0
     if text[line_start:start].strip(" \t\u3000*#>(（[") != "":
         return False
     after = text[end : end + 2]
@@ -562,12 +576,17 @@ def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]
     periods = find_periods(text)
     period_starts = [p.start for p in periods]
     period_ends = [p.end for p in periods]
+    newlines = [m.start() for m in re.finditer("\n", text)]
 
     def original(pos: int) -> int:
         return _to_original(pos, cut_at, removed)
 
+    with localcontext() as ctx:
+        # exact arithmetic on every value the text can hold (units and scales multiply long numerals)
+        ctx.prec, ctx.Emax, ctx.Emin = len(text) + 60, 999_999, -999_999
+        candidates = _candidates(compressed, default_dollar)
     quantities: list[Quantity] = []
-    for candidate in _candidates(compressed, default_dollar):
+    for candidate in candidates:
         if candidate.ordinal or candidate.word_like:
             continue
         if _inside(stop_starts, stop_ends, candidate.start, candidate.end):
@@ -577,7 +596,7 @@ def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]
         start, end = original(candidate.start), original(candidate.end - 1) + 1
         if _overlaps(period_starts, period_ends, start, end):
             continue
-        if candidate.kind == "number" and _list_marker(text, start, end):
+        if candidate.kind == "number" and _list_marker(text, newlines, start, end):
             continue
         qualifier, hedge, change = _qualify(compressed, candidate)
         hedge_span = (original(hedge[0]), original(hedge[1] - 1) + 1) if hedge else None
