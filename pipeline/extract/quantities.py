@@ -274,10 +274,15 @@ def _prefixes(
             value, start = -value, start - 1
     currency = None
     word = units.currency_prefix_words.ending_at(text, start, min_start)
+    gap = 0
+    if not word and start - 1 > min_start and text[start - 1] == " ":
+        spaced = units.currency_prefix_words.ending_at(text, start - 1, min_start)
+        if spaced and spaced.isascii():  # "RMB 334亿", "US$ 19bn": a code, one space, the amount
+            word, gap = spaced, 1
     if word:
-        head = text[start - len(word) - 1] if start - len(word) >= 1 else ""
+        head = text[start - gap - len(word) - 1] if start - gap - len(word) >= 1 else ""
         if not (word[0].isascii() and word[0].isalpha() and _is_latin(head)):
-            currency, start = units.currency_prefixes[word], start - len(word)
+            currency, start = units.currency_prefixes[word], start - gap - len(word)
     return start, value, currency, percent if percent is not None else Decimal(0), ordinal
 
 
