@@ -31,7 +31,7 @@ class SegmentConfig(_Config):
 
 
 class ExtractConfig(_Config):
-    extractors: tuple[str, ...] = ("mentions", "entities", "figures", "relations")
+    extractors: tuple[str, ...] = ("mentions", "entities", "figures", "relations", "claims")
     default_dollar_currency: str = "USD"
 
 

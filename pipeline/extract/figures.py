@@ -68,6 +68,8 @@ def is_figure(q: Quantity, sentence_text: str, quantities: list[Quantity], entit
     lex = lexicon()
     if q.kind not in lex["figure_kinds"]:
         return False
+    if q.start and sentence_text[q.start - 1] in "数几" and sentence_text[q.start] in "十百千万亿":
+        return False  # 数十亿美元, 几百家: vague amounts with no number (ANNOTATION_NOTES 2.6)
     if q.kind != "count":
         return True
     if q.unit in lex["physical_count_units"]:
@@ -82,10 +84,12 @@ def is_figure(q: Quantity, sentence_text: str, quantities: list[Quantity], entit
         return False
     if any(after.startswith(w) for w in lex["apposition_after"]):
         return False
-    if re.match(r"大(?![占约])", after) and not re.search(r"占|贡献", after[:3]):
-        return False
-    measured = [o for o in quantities if o is not q and o.kind in ("percent", "share", "money")]
-    return bool(measured) and any(w in sentence_text for w in lex["concentration_words"])
+    lo, hi = 0, len(sentence_text)
+    if after.startswith("大"):  # 三大云巨头 names a group; 另两大占…1~2成, 前五大客户占比… count one
+        lo, hi = _clause(sentence_text, q.start, q.end)
+    measured = [o for o in quantities if o is not q and o.kind in ("percent", "share", "money")
+                and lo <= o.start and o.end <= hi]
+    return bool(measured) and any(w in sentence_text[lo:hi] for w in lex["concentration_words"])
 
 
 _COMPARISON_BASE = re.compile(r"(?:较|比|相比|对比|较之|高于|低于)\s*$")
