@@ -137,6 +137,16 @@ def render(results: dict) -> str:
     for stage, share in sorted(results["shares"].items(), key=lambda kv: -kv[1]):
         seconds = one["stage_seconds"].get(stage, share * one["wall_s"])
         lines.append(f"| {stage} | {seconds:.1f} | {share:.0%} |")
+    busy = two["stage_seconds"], one["stage_seconds"]
+    per_doc = [sum(stages.values()) / m["docs"] for stages, m in ((busy[1], one), (busy[0], two))]
+    dominant = max(one["stage_seconds"], key=one["stage_seconds"].get)
+    lines += [
+        "",
+        f"Dominant stage: **{dominant}** ({results['shares'][dominant]:.0%} of the one-worker wall time).",
+        f"Per-document stage seconds: {per_doc[0]:.3f} s with 1 worker, {per_doc[1]:.3f} s with 2 workers; when",
+        "the second figure is much higher, the two workers did not each have a free core (other load on the",
+        "machine), and the scaling ratio measures the machine rather than yanbao.",
+    ]
     small, big = results["memory"]["small"], results["memory"]["big"]
     lines += [
         "",
