@@ -1,25 +1,14 @@
-"""Scale fixtures: a small generated corpus, run configs that write JSONL only, and one reference run."""
+"""Scale fixtures: a small generated corpus and one reference run that every other way of running must equal."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from scale_helpers import N_DOCS, jsonl_config, table_files
 
 from pipeline.bench_corpus import generate_corpus
-from pipeline.config import ExportConfig, RunConfig
 from pipeline.run import execute
-
-N_DOCS = 12
-
-
-def jsonl_config(**fields: object) -> RunConfig:
-    return RunConfig(export=ExportConfig(formats=("jsonl",)), **fields)
-
-
-def table_files(out: Path) -> dict[str, bytes]:
-    """Every JSONL table of a run, by name (the manifest holds timestamps and is compared separately)."""
-    return {path.name: path.read_bytes() for path in sorted(out.glob("*.jsonl"))}
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import jsonl_config
 from scale_crash_task import process_or_crash
+from scale_helpers import jsonl_config
 
 from pipeline import executors
 from pipeline.run import execute

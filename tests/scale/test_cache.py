@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import N_DOCS, jsonl_config, table_files
+from scale_helpers import N_DOCS, jsonl_config, table_files
 
 from pipeline.cache import DocumentCache, dump_entry, load_entry, run_fingerprint, run_lock
 from pipeline.errors import UsageError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import N_DOCS, jsonl_config, table_files
+from scale_helpers import N_DOCS, jsonl_config, table_files
 
 from pipeline.run import execute
 

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import N_DOCS, jsonl_config, table_files
+from scale_helpers import N_DOCS, jsonl_config, table_files
 
 from pipeline import executors
 from pipeline.executors import LocalPool, make_executor

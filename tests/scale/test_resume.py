@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import jsonl_config, table_files
+from scale_helpers import jsonl_config, table_files
 
 from pipeline.bench_corpus import generate_corpus
 from pipeline.run import execute
