@@ -188,15 +188,17 @@ def body_sentence_words(ctx: ExtractionContext) -> list[tuple[Sentence, list[str
 
 def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazetteer) -> list[Match]:
     """NER spans in body sentences that no gazetteer match overlaps, then every occurrence of those names."""
-    from pipeline.models.ner import load_model, predict_spans
+    from pipeline.models.ner import load_model, predict_spans_batch
 
     nlp = load_model()
     if nlp is None:
         return []
     occupied = {i for m in taken for i in range(m.start, m.end)}
     found: dict[str, tuple[str, str]] = {}  # name -> (entity id, type)
-    for sentence, words in body_sentence_words(ctx):
-        for raw_start, raw_end, label in predict_spans(nlp, words):
+    pairs = [(sentence, words) for sentence, words in body_sentence_words(ctx) if words]
+    predictions = predict_spans_batch(nlp, [words for _, words in pairs])
+    for (sentence, _words), spans in zip(pairs, predictions, strict=True):
+        for raw_start, raw_end, label in spans:
             start, end = trim(sentence.text, raw_start, raw_end)
             name = sentence.text[start:end]
             if not plausible_name(name) or gazetteer.lookup(name) is not None:

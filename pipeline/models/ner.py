@@ -107,8 +107,13 @@ def train_model(sentences: list[TrainingSentence], seed: int, epochs: int = EPOC
 
 def predict_spans(nlp: Language, words: list[str]) -> list[tuple[int, int, str]]:
     """(char start, char end, label) of the entities the model finds in a sentence given as words."""
-    doc = nlp(make_doc(nlp, words))
-    return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    return predict_spans_batch(nlp, [words])[0]
+
+
+def predict_spans_batch(nlp: Language, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
+    """predict_spans for many sentences at once: nlp.pipe batches the network's matrix products."""
+    docs = nlp.pipe((make_doc(nlp, words) for words in sentences), batch_size=256)
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 
 def score(nlp: Language, sentences: list[TrainingSentence]) -> dict[str, float]:
