@@ -1,5 +1,6 @@
 """The claim classifier: two spaCy pipelines, each one exclusive bag-of-n-grams `textcat`: `topic` (with a
-`none` class for non-claims) and `stance` (likewise), trained from training/sentences.jsonl.
+`none` class for non-claims) and `stance` (likewise), trained from training/sentences.jsonl (short, one
+judgment each; shared with the NER) and training/claims_longform.jsonl (long-form research prose, claims only).
 
 Two pipelines rather than two components of one: an exclusive textcat validates every category of the
 Doc, so two exclusive heads cannot share `doc.cats`.
@@ -58,8 +59,12 @@ class Prediction:
     stance_p: float  # P(stance | claim)
 
 
-def training_path() -> Path:
-    return Path(str(resources.files("pipeline.resources"))) / "training" / "sentences.jsonl"
+TRAINING_FILES = ("sentences.jsonl", "claims_longform.jsonl")
+
+
+def training_paths() -> tuple[Path, ...]:
+    root = Path(str(resources.files("pipeline.resources"))) / "training"
+    return tuple(root / name for name in TRAINING_FILES)
 
 
 def to_example(row: dict) -> ClaimExample:
@@ -70,9 +75,13 @@ def to_example(row: dict) -> ClaimExample:
     return ClaimExample(row["id"], text, claim["topic"], claim["stance"], claim.get("hedge", ""))
 
 
-def load_training(path: Path | None = None) -> list[ClaimExample]:
-    with open(path or training_path(), encoding="utf-8") as fh:
-        return [to_example(json.loads(line)) for line in fh if line.strip()]
+def load_training(paths: tuple[Path, ...] | None = None) -> list[ClaimExample]:
+    """Every example of the training files, in file order."""
+    examples: list[ClaimExample] = []
+    for path in paths or training_paths():
+        with open(path, encoding="utf-8") as fh:
+            examples += [to_example(json.loads(line)) for line in fh if line.strip()]
+    return examples
 
 
 def tokens(text: str) -> list[str]:
