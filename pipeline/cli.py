@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import pipeline.commands as commands
+    from pipeline import commands
 
     parser = _Parser(prog="yanbao", description="Chinese financial research articles → source-grounded datasets.")
     parser.add_argument("--version", action="version", version=f"yanbao {__version__}")

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from pipeline.extract.periods import Period, find_periods
 from pipeline.extract.quantities import Quantity, find_quantities
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Figure, Record, Sentence
+from pipeline.resources import parse_yaml
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。!?！？]")
 
@@ -29,7 +28,7 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：。!?！？]")
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     text = resources.files("pipeline.resources").joinpath("figures/attribution.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(text)
 
 
 @dataclass(frozen=True)
@@ -230,27 +229,15 @@ def attribute_metric(q: Quantity, sentence_text: str) -> str:
 
 
 def entity_spans(ctx: ExtractionContext) -> list[EntitySpan]:
-    """Entity mentions (normalized offsets) from the mentions table, else from a gazetteer scan."""
+    """Entity mentions (normalized offsets) from the mentions table, else from the gazetteer matcher."""
     mentions = ctx.results.get("mentions")
     if mentions:
         return [EntitySpan(m.norm_start, m.norm_end, m.entity_id, m.type) for m in mentions]  # type: ignore[attr-defined]
     from pipeline.extract.gazetteer import load_gazetteer
+    from pipeline.extract.mentions import gazetteer_matches
 
-    gazetteer = load_gazetteer()
-    forms = sorted(gazetteer.surface_forms().items(), key=lambda kv: -len(kv[0]))
-    text = ctx.norm.text
-    taken = [False] * len(text)
-    out = []
-    for form, entity_id in forms:
-        if len(form) < 2:
-            continue
-        boundary = r"(?<![A-Za-z])" + re.escape(form) + r"(?![A-Za-z])" if form.isascii() else re.escape(form)
-        for m in re.finditer(boundary, text):
-            if not any(taken[m.start() : m.end()]):
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
-                out.append(EntitySpan(m.start(), m.end(), entity_id, gazetteer.entries[entity_id].type))
-    return sorted(out, key=lambda e: e.start)
+    matches = gazetteer_matches(ctx.norm.text, load_gazetteer(), ctx.seg.sentences)
+    return [EntitySpan(m.start, m.end, m.entity_id, m.type) for m in matches]
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[a-z][.)．]|\d{1,2}[)）]|[(（]\d{1,2}[)）]|[-*•·])")

@@ -13,6 +13,7 @@ import opencc
 import yaml
 
 from pipeline.errors import ExtractError
+from pipeline.resources import parse_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "entities" / "gazetteer.yaml"
 ENTITY_TYPES = ("ORG", "PRODUCT", "PERSON")
@@ -214,7 +215,7 @@ def parse_gazetteer(raw_entries: object, source: str = "<gazetteer>") -> Gazette
 @lru_cache(maxsize=8)
 def _load_cached(path: Path) -> Gazetteer:
     try:
-        raw_entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw_entries = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise GazetteerError(f"cannot read gazetteer {path}: {exc}") from exc
     return parse_gazetteer(raw_entries, str(path))

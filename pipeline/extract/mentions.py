@@ -19,12 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from pipeline.extract.gazetteer import Gazetteer, load_gazetteer, to_simplified
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Entity, Mention, Record, Sentence
+from pipeline.resources import parse_yaml
 
 EXACT_CONFIDENCE = 0.95
 MISSPELLING_CONFIDENCE = 0.7
@@ -160,7 +159,7 @@ def not_entities() -> frozenset[str]:
     from pipeline.models import model_dir
 
     path = model_dir("ner") / "not_entities.yaml"
-    return frozenset(fold(w) for w in yaml.safe_load(path.read_text("utf-8")))
+    return frozenset(fold(w) for w in parse_yaml(path.read_text("utf-8")))
 
 
 def plausible_name(name: str) -> bool:

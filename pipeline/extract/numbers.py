@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import opencc
-import yaml
+
+from pipeline.resources import parse_yaml
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "quantities"
 _MAX_EXPONENT = 400  # 2e99999999 must not allocate a huge integer
@@ -26,7 +27,7 @@ _FRACTION_PRECISION = 28  # significant digits for non-terminating values such a
 def load_resource(name: str) -> dict[str, Any]:
     """Load one YAML lexicon from pipeline/resources/quantities/."""
     with open(RESOURCES / f"{name}.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return parse_yaml(handle)
 
 
 def _strings_in(node: Any) -> list[str]:

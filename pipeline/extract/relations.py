@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Figure, Mention, Record, Relation, Section, Sentence
+from pipeline.resources import parse_yaml
 
 EXPLICIT_CONFIDENCE = 0.8
 TAIL_ONLY_CONFIDENCE = 0.75
@@ -36,7 +35,7 @@ _QUANTIFYING_KINDS = ("money", "percent", "share")
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     text = resources.files("pipeline.resources").joinpath("relations/cues.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(text)
 
 
 @dataclass(frozen=True)

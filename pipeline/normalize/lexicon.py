@@ -6,14 +6,14 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from pipeline.resources import parse_yaml
 
 
 @cache
 def load_lexicon(name: str) -> dict[str, Any]:
     """Parsed contents of ``pipeline/resources/normalize/<name>.yaml``."""
     path = resources.files("pipeline.resources").joinpath(f"normalize/{name}.yaml")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return parse_yaml(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
