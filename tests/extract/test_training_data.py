@@ -1,5 +1,6 @@
-"""Checks on the authored NER / claim training sentences: schema, spans, label vocabularies, balance,
-and that no sentence leaks text from the held-out corpus articles (the seed above all)."""
+"""Checks on the authored NER / claim training sentences (sentences.jsonl, shared with the NER, and the claims-only
+claims_longform.jsonl): schema, spans, label vocabularies, balance, and that no sentence leaks text from the
+held-out corpus articles (the seed above all)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import pytest
 from pipeline.ingest.decode import decode_bytes
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "pipeline" / "resources" / "training" / "sentences.jsonl"
+TRAINING = REPO / "pipeline" / "resources" / "training"
+DATA = TRAINING / "sentences.jsonl"
+LONGFORM = TRAINING / "claims_longform.jsonl"
 CORPUS = REPO / "corpus"
 SEED = CORPUS / "coreweave_part1.txt"
 
@@ -38,12 +41,20 @@ LEAK_WINDOW = 12
 MIN_SENTENCES = 600
 MIN_PER_TOPIC = 25
 MIN_PER_STANCE = 60
+MIN_LONGFORM = 400
+MIN_LONGFORM_MEAN_CHARS = 40  # long-form research prose, not one-clause judgments
+
+
+@cache
+def rows_of(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
 
 
 @cache
 def rows() -> list[dict]:
-    with DATA.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    """Every training row of both files."""
+    return rows_of(DATA) + rows_of(LONGFORM)
 
 
 @cache
@@ -78,7 +89,16 @@ def leaks(row: dict, protected: frozenset[str]) -> list[str]:
 
 def test_file_is_nonempty_jsonl() -> None:
     assert DATA.is_file()
-    assert len(rows()) >= MIN_SENTENCES
+    assert len(rows_of(DATA)) >= MIN_SENTENCES
+
+
+def test_longform_file_is_long_claims_only_prose() -> None:
+    longform = rows_of(LONGFORM)
+    assert len(longform) >= MIN_LONGFORM
+    assert sum(len(r["text"]) for r in longform) / len(longform) >= MIN_LONGFORM_MEAN_CHARS
+    assert all(r["entities"] == [] for r in longform)  # the NER does not read this file
+    assert {r["claim"]["stance"] for r in longform if r["claim"]} == STANCES
+    assert any(r["claim"] is None for r in longform)
 
 
 @pytest.mark.parametrize("row", rows(), ids=lambda r: r["id"])
