@@ -19,6 +19,7 @@ from pipeline.extract.gazetteer import (
     parse_gazetteer,
     to_simplified,
 )
+from pipeline.extract.mentions import gazetteer_matches
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SEED = "coreweave_part1"
@@ -134,6 +135,46 @@ def test_chinese_names_are_listed_in_both_scripts(gaz):
 )
 def test_regional_names_and_tickers_resolve(gaz, surface, entity_id):
     assert gaz.lookup(surface).id == entity_id
+
+
+TEAM_GOLD = sorted(p for p in CORPUS.glob("*.gold.json") if p.name != f"{SEED}.gold.json")
+
+
+@pytest.mark.parametrize("path", TEAM_GOLD, ids=lambda p: p.name.split(".")[0])
+def test_every_team_gold_organisation_and_product_resolves_to_its_gold_id(gaz, path):
+    # Authors (PERSON) of the invented articles are left to the NER.
+    for gold in json.loads(path.read_text(encoding="utf-8"))["entities"]:
+        if gold["type"] != "PERSON":
+            for name in gold["names"]:
+                entry = gaz.lookup(clean(name))
+                assert entry is not None and (entry.id, entry.type) == (gold["id"], gold["type"]), name
+
+
+@pytest.mark.parametrize(
+    "surface,entity_id",
+    [("WeChat", "wechat"), ("微信", "wechat"), ("TPU", "google-tpu"), ("MI350", "mi350"), ("MI355X", "mi355x"),
+     ("Blackwell Ultra", "blackwell-ultra"), ("B300", "b300"), ("OCI", "oci"), ("Oracle Cloud", "oracle"),
+     ("創意電子", "guc"), ("弗迪電池", "findreams-battery"), ("寧德時代", "catl"), ("蘇州旭創", "suzhou-innolight"),
+     ("旭創", "innolight"), ("三菱電機", "mitsubishi-electric"), ("思元590", "siyuan-590")],
+)
+def test_id_decisions_for_the_team_corpus(gaz, surface, entity_id):
+    assert gaz.lookup(surface).id == entity_id
+
+
+def test_vendor_prefixed_products_are_two_mentions(gaz):
+    # ANNOTATION_NOTES §3.1: the vendor prefix is its own mention (谷歌 + TPU, 小米 + SU7).
+    for surface in ("谷歌TPU", "Google TPU", "小米SU7"):
+        assert gaz.lookup(surface) is None, surface
+
+
+@pytest.mark.parametrize(
+    "text,entity_id,found",
+    [("联发科与世芯、创意等台厂仍属追赶者。", "guc", True), ("这个广告创意很好。", "guc", False),
+     ("视频号与小程序广告的投放效率提升。", "mini-programs", True), ("支付宝小程序的交易额增长。", "mini-programs", False),
+     ("天玑9400系列在中国高端手机市场放量。", "dimensity-9400", True), ("天玑科技发布公告。", "dimensity", False)],
+)
+def test_common_word_names_need_their_context(gaz, text, entity_id, found):
+    assert (entity_id in {m.entity_id for m in gazetteer_matches(text, gaz)}) is found
 
 
 def test_short_latin_is_case_sensitive_and_longer_latin_is_not(gaz):
