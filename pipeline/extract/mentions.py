@@ -185,6 +185,32 @@ def body_sentence_words(ctx: ExtractionContext) -> list[tuple[Sentence, list[str
     return list(zip(body, words, strict=True))
 
 
+_ORG_SUFFIXES = ("公司", "集团", "科技", "研究", "资本", "证券", "银行", "基金", "控股", "实验室", "智能", "智算", "电子",
+                 "半导体", "云", "网络", "数据", "能源", "汽车", "医药", "微电子", "传媒", "股份", "算力")
+# Sentences about business links are where organisations outside any list turn up.
+_LINK_CUES = ("客户", "供应商", "供货", "采购", "合作", "伙伴", "竞争", "对手", "收购", "并购", "投资", "入股", "持股",
+              "旗下", "子公司", "代工", "订单", "签约", "合同", "创始", "CEO", "董事长")
+
+
+def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence) -> bool:
+    """Is the sentence worth the NER model? The model is the pipeline's most expensive step, and most
+    sentences name only gazetteer entities or none: run it where a business-link cue appears, or where a
+    word outside the gazetteer's matches looks like a name (capitalised Latin, an organisation suffix)."""
+    if any(cue in sentence.text for cue in _LINK_CUES):
+        return True
+    offset = sentence.norm_start
+    for word in words:
+        start = offset
+        offset += len(word)
+        if len(word) < 2 or occupied.intersection(range(start, offset)):
+            continue
+        if word.isascii() and any(c.isupper() for c in word) and fold(word) not in not_entities():
+            return True
+        if not word.isascii() and word.endswith(_ORG_SUFFIXES):
+            return True
+    return False
+
+
 def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazetteer) -> list[Match]:
     """NER spans in body sentences that no gazetteer match overlaps, then every occurrence of those names."""
     from pipeline.models.ner import load_model, predict_spans_batch
@@ -194,7 +220,8 @@ def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazette
         return []
     occupied = {i for m in taken for i in range(m.start, m.end)}
     found: dict[str, tuple[str, str]] = {}  # name -> (entity id, type)
-    pairs = [(sentence, words) for sentence, words in body_sentence_words(ctx) if words]
+    pairs = [(sentence, words) for sentence, words in body_sentence_words(ctx) if may_name_unknown(words, occupied,
+                                                                                                  sentence)]
     predictions = predict_spans_batch(nlp, [words for _, words in pairs])
     for (sentence, _words), spans in zip(pairs, predictions, strict=True):
         for raw_start, raw_end, label in spans:
