@@ -33,6 +33,11 @@ _SHORT_LATIN = re.compile(r"^[\x21-\x7e]{1,3}$")
 _WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 # A model span must hold a CJK character or a Latin letter.
 _NAME_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# Fiscal-period labels look like names to the model (FY24, 3Q25, H1'25) but are periods.
+_PERIOD_LABEL = re.compile(
+    r"^(?:(?:FY|CY)['’]?\d{2,4}|[1-4]Q\d{2,4}|[12]H\d{2,4}|[QH]\d(?:['’]\d{2,4})?|\d{2,4}(?:Q[1-4]|H[12]))$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,7 @@ def plausible_name(name: str) -> bool:
     """A model span worth keeping: a name, not a generic term or a common dictionary word."""
     from pipeline.segment.tokens import jieba_tokenizer
 
-    if len(name) < 2 or not _NAME_LIKE.search(name) or fold(name) in not_entities():
+    if len(name) < 2 or not _NAME_LIKE.search(name) or fold(name) in not_entities() or _PERIOD_LABEL.match(name):
         return False
     if name.isascii():
         return any(c.isupper() for c in name)

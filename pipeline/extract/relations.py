@@ -179,7 +179,8 @@ def sentence_links(text: str, mentions: list[Local], main: str, authors: set[str
                            if party[t] and t not in linked]
     cues = cue_positions(text) or continued_cue(text, carried)
     first_cue = cues[0][0] if cues else len(text)
-    head_id = subject(text, mentions, main, first_cue, linked | {t for _, t in tail_found})
+    not_heads = linked | {t for _, t in tail_found} | {i for i, m in enumerate(mentions) if m.entity_id in authors}
+    head_id = subject(text, mentions, main, first_cue, not_heads)
     if not head_id:
         return links
     for relation, t in tail_found:

@@ -108,3 +108,17 @@ def test_seed_mention_threshold(seed_result) -> None:
     assert report.metrics["entities"].recall >= 0.97
     for m in seed_result.tables["mentions"]:
         assert seed_result.tables["documents"][0].raw_text[m.start : m.end] == m.surface
+
+
+@pytest.mark.parametrize("label", ["FY24", "FY2025", "3Q25", "Q3", "H1'25", "25Q3", "1H25"])
+def test_fiscal_period_labels_are_not_names(label: str) -> None:
+    from pipeline.extract.mentions import plausible_name
+
+    assert not plausible_name(label)
+
+
+@pytest.mark.parametrize("name", ["H100", "H20", "B200", "Lumora"])
+def test_product_codes_stay_names(name: str) -> None:
+    from pipeline.extract.mentions import plausible_name
+
+    assert plausible_name(name)

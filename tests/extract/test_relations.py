@@ -103,3 +103,11 @@ def test_seed_relation_threshold() -> None:
     rows = [json.loads(r.model_dump_json()) for r in result.tables["relations"]]
     score_relations(load_gold(SEED.with_suffix(".gold.json")), rows, report)
     assert report.metrics["relations"].f1 >= 0.9
+
+
+def test_the_author_is_never_the_head() -> None:
+    text = "按青桐研究测算,前3家客户Meta和OpenAI可能贡献订单的8~9成。"
+    mentions = local(text, ("青桐研究", "qingtong-research"), ("Meta", "meta"), ("OpenAI", "openai"))
+    links = {(x.head, x.relation, x.tail)
+             for x in sentence_links(text, mentions, "oracle", {"qingtong-research"}, "")}
+    assert links and all(head == "oracle" for head, _, _ in links)
