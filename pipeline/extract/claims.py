@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from pipeline.extract.figures import EntitySpan, entity_spans, main_entity
 from pipeline.extract.quantities import find_quantities
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.models.claims import Prediction, classify, load_model
 from pipeline.records import Claim, Record, Sentence
+from pipeline.resources import parse_yaml
 
 _FINAL_PUNCTUATION = re.compile(r"[。！？!?；;…”」』）)]\s*$")
 MAX_HEADING_CHARS = 30  # an unterminated line this short is a heading or a label, not a judgment
@@ -39,18 +38,26 @@ THRESHOLD = 0.5
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     text = resources.files("pipeline.resources").joinpath("claims/lexicon.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(text)
 
 
-def find_words(text: str, words: list[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=128)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def find_words(text: str, words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """The lexicon words found in text, longest first and non-overlapping, in text order."""
     taken = [False] * len(text)
     found: list[tuple[int, str]] = []
-    for word in sorted(set(words), key=len, reverse=True):
-        for match in re.finditer(re.escape(word), text):
-            if not any(taken[match.start() : match.end()]):
-                taken[match.start() : match.end()] = [True] * len(word)
-                found.append((match.start(), word))
+    for word in _longest_first(tuple(words)):
+        start = text.find(word)  # str.find, not a regex per word: this runs for every lexicon word of every sentence
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(word)
+                found.append((start, word))
+            start = text.find(word, end)
     return tuple(word for _, word in sorted(found))
 
 
