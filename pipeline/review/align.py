@@ -65,11 +65,17 @@ class _Side:
         if end <= start:
             at, how = self.char(start)
             return at, at, how == "equal" or start >= self.src_len
-        first, first_how = self.char(start)
+        first, _ = self.char(start)
         last, last_how = self.char(end - 1)
         stop = max(last + (last_how != "gap"), first)
-        exact = first_how == last_how == "equal" and stop - first == end - start
+        # Exact only when every source block the span touches is an equal block and the image is contiguous:
+        # checking the two ends alone would accept a span whose middle was replaced by as many characters.
+        k_first = bisect_right(self.starts, start) - 1
+        k_last = bisect_right(self.starts, end - 1) - 1
+        touched = self.blocks[max(k_first, 0) : k_last + 1] if k_first >= 0 and end <= self.src_len else ()
+        exact = bool(touched) and all(block[4] for block in touched) and stop - first == end - start
         return first, stop, exact
+
 
 def _side(opcodes: list[Opcode], src_len: int, dst_len: int, swap: bool) -> _Side:
     blocks = [

@@ -61,9 +61,10 @@ def test_spans_outside_an_insertion_map_exactly(text: str, inserted: str, data: 
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     b_start, b_end, exact = OffsetMap.between(text, b).span_to_b(start, end)
-    assert exact == (not start < at < end)  # only a span straddling the insertion has no exact image
-    if exact:
+    if exact:  # a repeated character can make the diff place the insertion elsewhere: the text must still agree
         assert b[b_start:b_end] == text[start:end]
+    if not start < at < end:  # a span away from the insertion always keeps an exact image
+        assert exact
 
 
 @given(st.text(alphabet="收入\n。1", max_size=40), st.text(alphabet="收入\n。2", max_size=40), st.data())
