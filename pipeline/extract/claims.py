@@ -26,6 +26,7 @@ _FINAL_PUNCTUATION = re.compile(r"[。！？!?；;…”」』）)]\s*$")
 MAX_HEADING_CHARS = 30  # an unterminated line this short is a heading or a label, not a judgment
 _FIGURE_KINDS = frozenset({"money", "percent", "share", "count", "duration", "multiple", "rate"})
 _CLAUSE_END = re.compile(r"[,，;；:：。]")
+_LEAD_IN = re.compile(r"[:：]\s*$")
 
 # Policy (measured on out-of-fold training predictions and the team corpus, never the seed; see
 # docs/claims.md): a sentence that survives the rejections is a claim when the classifier's probability
@@ -85,6 +86,9 @@ class Signals:
     refers: bool  # names an entity or refers to one (公司, 其 ...)
     meta: tuple[str, ...] = ()
     information_question: bool = False
+    definition: tuple[str, ...] = ()
+    reported: bool = False  # a speaker and a speech verb: someone else's words reported as a fact
+    lead_in: bool = False  # ends in a colon: it announces what follows
 
     @property
     def judgment(self) -> int:
@@ -102,9 +106,14 @@ class Signals:
         return bool(self.generic) and not self.refers and not self.voice
 
     @property
+    def not_the_analysts(self) -> bool:
+        """A definition or reported speech, with no analyst voice to make it a judgment."""
+        return bool(self.definition or self.reported) and not self.voice
+
+    @property
     def rejected(self) -> bool:
         return (self.heading or self.factual or self.generic_framework or bool(self.meta)
-                or self.information_question)
+                or self.information_question or self.lead_in or self.not_the_analysts)
 
     @property
     def score(self) -> float:
@@ -125,6 +134,18 @@ def is_information_question(text: str) -> bool:
     return bool(re.search(r"[?？]\s*$", text)) and bool(find_words(text, lexicon()["information_questions"]))
 
 
+def definition_words(text: str) -> tuple[str, ...]:
+    """The definition cues of text: 是指, 指的是 ... anywhere, 所谓 only as the sentence's opening word."""
+    lex = lexicon()
+    opener = tuple(w for w in lex["definition_openers"] if text.lstrip().startswith(w))
+    return opener + find_words(text, lex["definition"])
+
+
+def is_reported_speech(text: str) -> bool:
+    lex = lexicon()
+    return bool(find_words(text, lex["speakers"])) and bool(find_words(text, lex["speech_verbs"]))
+
+
 def signals(text: str, *, heading: bool, figures: int, names_entity: bool) -> Signals:
     lex = lexicon()
     return Signals(
@@ -139,6 +160,9 @@ def signals(text: str, *, heading: bool, figures: int, names_entity: bool) -> Si
         refers=names_entity or refers_to_company(text),
         meta=find_words(text, lex["meta"]),
         information_question=is_information_question(text),
+        definition=definition_words(text),
+        reported=is_reported_speech(text),
+        lead_in=bool(_LEAD_IN.search(text)),
     )
 
 
@@ -153,8 +177,11 @@ def topic_override(text: str) -> str | None:
 
 
 def rule_stance(text: str) -> str | None:
-    """positive / negative when only that side's cues occur, neutral for both sides in a contrast."""
+    """neutral for a balancing / conditional / open-verdict cue or for both sides in a contrast; else positive
+    / negative when only that side's cues occur."""
     lex = lexicon()
+    if find_words(text, lex["stance_cues"]["neutral"]):
+        return "neutral"
     positive = find_words(text, lex["stance_cues"]["positive"])
     negative = find_words(text, lex["stance_cues"]["negative"])
     if positive and negative:
@@ -190,6 +217,15 @@ def _overlaps_heading(sentence: Sentence, headings: list[tuple[int, int]]) -> bo
     return any(min(e, sentence.norm_end) - max(s, sentence.norm_start) >= length / 2 for s, e in headings)
 
 
+def _is_title(sentence: Sentence, title: tuple[int, int] | None) -> bool:
+    """The sentence is (mostly) the document title (raw offsets): a title is a heading, never a claim (§5),
+    even when it is phrased as a judgment or a 能否 question."""
+    if title is None:
+        return False
+    overlap = min(title[1], sentence.end) - max(title[0], sentence.start)
+    return overlap >= (sentence.end - sentence.start) / 2
+
+
 def _inside(records: list[Record], start: int, end: int) -> list[str]:
     return [r.id for r in records if start <= r.norm_start and r.norm_end <= end]  # type: ignore[attr-defined]
 
@@ -218,7 +254,8 @@ def extract_claims(ctx: ExtractionContext, extractor: Extractor) -> list[Record]
             continue
         local = [EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
                  for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end]
-        sig = signals(sentence.text, heading=_overlaps_heading(sentence, headings),
+        heading = _overlaps_heading(sentence, headings) or _is_title(sentence, ctx.norm.title_span)
+        sig = signals(sentence.text, heading=heading,
                       figures=count_figures(sentence.text), names_entity=bool(local))
         if not is_claim(sig, prediction.p_claim):
             continue

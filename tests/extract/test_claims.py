@@ -80,6 +80,25 @@ def test_judgment_with_a_figure_is_a_candidate() -> None:
     assert rules.is_claim(sig, 0.0)
 
 
+def test_definitions_reported_speech_and_lead_ins_are_rejected() -> None:
+    definition = rules.signals("所谓转换成本，是指客户更换供应商时要付出的代价，企业软件往往较高。", heading=False,
+                               figures=0, names_entity=False)
+    reported = rules.signals("管理层表示，公司对明年的订单增长充满信心，竞争优势将进一步扩大。", heading=False,
+                             figures=0, names_entity=True)
+    lead_in = rules.signals("接着从客户结构和供应链两方面拆解公司的竞争优势与风险：", heading=False, figures=0,
+                            names_entity=True)
+    for sig in (definition, reported, lead_in):
+        assert sig.rejected and not rules.is_claim(sig, 1.0)
+
+
+def test_so_called_and_voiced_reported_speech_stay_candidates() -> None:
+    so_called = rules.signals("这家公司的所谓技术领先更多停留在发布会上，量产能力明显不足。", heading=False, figures=0,
+                              names_entity=True)
+    voiced = rules.signals("管理层表示需求强劲，但我们认为订单的持续性仍然存疑。", heading=False, figures=0,
+                           names_entity=True)
+    assert not so_called.rejected and not voiced.rejected
+
+
 def test_generic_framework_sentence_is_rejected() -> None:
     sig = rules.signals("一般来说，数据中心的建设周期往往较长。", heading=False, figures=0, names_entity=False)
     assert sig.generic_framework and sig.rejected
@@ -91,6 +110,7 @@ def test_topic_override_and_rule_stance() -> None:
     assert rules.rule_stance("公司的议价能力有限。") == "negative"
     assert rules.rule_stance("工程能力出色，但软件能力薄弱。") == "neutral"
     assert rules.rule_stance("公司发布了新产品。") is None
+    assert rules.rule_stance("海外扩张是一把双刃剑，可能打开空间，也可能拖累利润。") == "neutral"  # a neutral cue wins
 
 
 def test_hedges_are_the_words_found() -> None:
@@ -117,8 +137,11 @@ def test_claim_spans_slice_the_source_and_evidence_lies_inside(seed_result, seed
 
 def test_seed_headings_are_not_claims(seed_result, seed_claims) -> None:
     heading_spans = [(s.start, s.end) for s in seed_result.tables["sections"]]
+    document = seed_result.tables["documents"][0]
+    assert document.title_start is not None and document.title_end is not None
     for claim in seed_claims:
         assert (claim.start, claim.end) not in heading_spans
+        assert claim.end <= document.title_start or document.title_end <= claim.start  # the title is no claim
 
 
 def test_seed_accuracy(corpus_dir: Path, seed_claims) -> None:
