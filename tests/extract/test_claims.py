@@ -107,10 +107,19 @@ def test_generic_framework_sentence_is_rejected() -> None:
 def test_topic_override_and_rule_stance() -> None:
     assert rules.topic_override("客户集中度过高是最大的隐忧。") == "customer_concentration"
     assert rules.topic_override("毛利率和估值都偏高。") is None  # two topics: the classifier decides
+    assert rules.topic_override("控股股东的股权质押比例过高，控制权并不稳固。") == "other"
     assert rules.rule_stance("公司的议价能力有限。") == "negative"
     assert rules.rule_stance("工程能力出色，但软件能力薄弱。") == "neutral"
     assert rules.rule_stance("公司发布了新产品。") is None
     assert rules.rule_stance("海外扩张是一把双刃剑，可能打开空间，也可能拖累利润。") == "neutral"  # a neutral cue wins
+
+
+def test_a_confidently_neutral_classifier_overrides_one_sided_cues() -> None:
+    text = "公司的议价能力有限。"  # a negative cue
+    sure = model.Prediction(0.9, "moat", 0.8, "neutral", rules.NEUTRAL_CONFIDENCE)
+    unsure = model.Prediction(0.9, "moat", 0.8, "neutral", rules.NEUTRAL_CONFIDENCE - 0.2)
+    assert rules.claim_stance(text, sure) == "neutral"
+    assert rules.claim_stance(text, unsure) == "negative"
 
 
 def test_hedges_are_the_words_found() -> None:
