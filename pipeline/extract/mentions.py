@@ -167,15 +167,16 @@ def not_entities() -> frozenset[str]:
     return frozenset(fold(w) for w in parse_yaml(path.read_text("utf-8")))
 
 
-def plausible_name(name: str) -> bool:
-    """A model span worth keeping: a name, not a generic term or a common dictionary word."""
+def plausible_name(name: str, tokenizer=None) -> bool:
+    """A model span worth keeping: a name, not a generic term or a common dictionary word (in `tokenizer`'s
+    dictionary, default the packaged one)."""
     from pipeline.segment.tokens import jieba_tokenizer
 
     if len(name) < 2 or not _NAME_LIKE.search(name) or fold(name) in not_entities() or _PERIOD_LABEL.match(name):
         return False
     if name.isascii():
         return any(c.isupper() for c in name)
-    return not jieba_tokenizer().FREQ.get(name)
+    return not (tokenizer or jieba_tokenizer()).FREQ.get(name)
 
 
 def body_sentence_words(ctx: ExtractionContext) -> list[tuple[Sentence, list[str]]]:

@@ -59,10 +59,10 @@ def load_training(path: Path | None = None) -> list[TrainingSentence]:
         return [normalized_sentence(json.loads(line)) for line in fh if line.strip()]
 
 
-def split_words(text: str, cuts: set[int]) -> list[str]:
+def split_words(text: str, cuts: set[int], tokenizer=None) -> list[str]:
     """jieba words of text, further split at every offset in cuts (entity boundaries)."""
     words = []
-    for word, start in jieba_words(text):
+    for word, start in jieba_words(text, tokenizer):
         inner = sorted(c - start for c in cuts if start < c < start + len(word))
         pieces = [0, *inner, len(word)]
         words.extend(word[a:b] for a, b in pairwise(pieces))
@@ -73,9 +73,9 @@ def make_doc(nlp: Language, words: list[str]) -> Doc:
     return Doc(nlp.vocab, words=words, spaces=[False] * len(words))
 
 
-def to_example(nlp: Language, sentence: TrainingSentence) -> Example:
+def to_example(nlp: Language, sentence: TrainingSentence, tokenizer=None) -> Example:
     cuts = {offset for start, end, _ in sentence.spans for offset in (start, end)}
-    predicted = make_doc(nlp, split_words(sentence.text, cuts))
+    predicted = make_doc(nlp, split_words(sentence.text, cuts, tokenizer))
     reference = make_doc(nlp, [t.text for t in predicted])
     ents = [reference.char_span(start, end, label=label) for start, end, label in sentence.spans]
     reference.ents = [e for e in ents if e is not None]
@@ -90,11 +90,12 @@ def blank_ner() -> Language:
     return nlp
 
 
-def train_model(sentences: list[TrainingSentence], seed: int, epochs: int = EPOCHS) -> Language:
-    """A seeded NER trained on sentences: the same inputs and seed give the same weights."""
+def train_model(sentences: list[TrainingSentence], seed: int, epochs: int = EPOCHS, tokenizer=None) -> Language:
+    """A seeded NER trained on sentences: the same inputs and seed give the same weights. `tokenizer`: a
+    jieba Tokenizer other than the packaged one (an experiment with its own user dictionary)."""
     fix_random_seed(seed)
     nlp = blank_ner()
-    examples = [to_example(nlp, s) for s in sentences]
+    examples = [to_example(nlp, s, tokenizer) for s in sentences]
     optimizer = nlp.initialize(lambda: examples)
     order = random.Random(seed)
     for _ in range(epochs):

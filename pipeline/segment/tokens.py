@@ -19,9 +19,14 @@ from pipeline.segment.sentences import TextSpan
 log = logging.getLogger(__name__)
 
 
-def _user_dictionary_lines() -> list[str]:
+def financial_terms_lines() -> list[str]:
+    """The packaged `word [freq] [tag]` lines of financial terms (the user dictionary without the gazetteer)."""
     text = resources.files("pipeline.resources").joinpath("segment/financial_terms.txt").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _user_dictionary_lines() -> list[str]:
+    lines = financial_terms_lines()
     try:
         from pipeline.extract.gazetteer import load_gazetteer
     except ImportError:
@@ -32,12 +37,17 @@ def _user_dictionary_lines() -> list[str]:
 @lru_cache(maxsize=1)
 def jieba_tokenizer():
     """A jieba Tokenizer with yanbao's user dictionary, initialised once per process."""
+    return new_jieba_tokenizer(_user_dictionary_lines())
+
+
+def new_jieba_tokenizer(lines: list[str]):
+    """A fresh jieba Tokenizer with `word [freq] [tag]` user-dictionary lines (experiments pass their own)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for line in _user_dictionary_lines():
+    for line in lines:
         word, *rest = line.split()
         freq = int(rest[0]) if rest and rest[0].isdigit() else None
         tag = rest[-1] if rest and not rest[-1].isdigit() else None
@@ -55,10 +65,10 @@ def blank_chinese() -> Language:
     return nlp
 
 
-def jieba_words(text: str) -> list[tuple[str, int]]:
-    """(word, start) pairs for text, whitespace runs kept as their own tokens."""
+def jieba_words(text: str, tokenizer=None) -> list[tuple[str, int]]:
+    """(word, start) pairs for text, whitespace runs kept as their own tokens (default: the packaged tokenizer)."""
     out: list[tuple[str, int]] = []
-    for word, start, _end in jieba_tokenizer().tokenize(text, HMM=True):
+    for word, start, _end in (tokenizer or jieba_tokenizer()).tokenize(text, HMM=True):
         if word.isspace() and out and out[-1][0].isspace() and out[-1][1] + len(out[-1][0]) == start:
             out[-1] = (out[-1][0] + word, out[-1][1])
         else:
