@@ -230,10 +230,9 @@ def markdown(report: dict) -> str:
         lines.append(f"| {entity_id} | {cells[0]['gold']} | "
                      + " | ".join(f"{c['exact']} / {c['overlap']} / {c['propagated']}" for c in cells) + " |")
     for name in names:
-        lines += ["", f"Misses ({name}):", ""]
-        reasons = Counter(m["why"].split(" ", 1)[0] if m["why"].startswith("span") else m["why"]
-                          for m in report["variants"][name]["misses"])
-        lines.append(", ".join(f"{why}: {n}" for why, n in reasons.most_common()))
+        lines += ["", f"Misses of {name}:", "", "| id | surface | why | n |", "|---|---|---|---|"]
+        misses = Counter((m["id"], m["surface"], m["why"]) for m in report["variants"][name]["misses"])
+        lines += [f"| {i} | {surface} | {why} | {n} |" for (i, surface, why), n in sorted(misses.items())]
     return "\n".join(lines) + "\n"
 
 

@@ -92,3 +92,11 @@ def test_filters_and_propagation_on_a_constructed_article(reduced, tokenizer) ->
     assert prediction.kept == [(3, 7, "中际旭创")]
     assert {(name, why) for *_, name, why in prediction.dropped} == {("腾讯", "jieba word"), ("英伟达", "gazetteer")}
     assert leaveout.propagated(article, ["中际旭创"], occupied) == [(3, 7), (16, 20)]
+
+
+def test_summary_gives_micro_and_macro_recall() -> None:
+    per_id = {"a": {"gold": 8, "model": 8, "exact": 4, "overlap": 6, "propagated": 8},
+              "b": {"gold": 2, "model": 0, "exact": 0, "overlap": 0, "propagated": 2}}
+    result = leaveout.summary(per_id)
+    assert result["gold"] == 10 and result["exact"] == 0.4 and result["exact_macro"] == 0.25
+    assert result["overlap"] == 0.6 and result["propagated"] == 1.0 and result["model_macro"] == 0.5
