@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from pipeline.extract.figures import EntitySpan, entity_spans, main_entity
 from pipeline.extract.quantities import find_quantities
@@ -20,7 +19,7 @@ from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.models.claims import Prediction, classify, load_model
 from pipeline.records import Claim, Record, Sentence
-from pipeline.resources import parse_yaml
+from pipeline.resources import resource_yaml
 
 _FINAL_PUNCTUATION = re.compile(r"[。！？!?；;…”」』）)]\s*$")
 MAX_HEADING_CHARS = 30  # an unterminated line this short is a heading or a label, not a judgment
@@ -39,10 +38,8 @@ THRESHOLD = 0.5
 NEUTRAL_CONFIDENCE = 0.9
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> dict:
-    text = resources.files("pipeline.resources").joinpath("claims/lexicon.yaml").read_text("utf-8")
-    return parse_yaml(text)
+    return resource_yaml("claims/lexicon.yaml")
 
 
 @lru_cache(maxsize=128)

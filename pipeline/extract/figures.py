@@ -12,23 +12,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from pipeline.extract.periods import Period, find_periods
 from pipeline.extract.quantities import Quantity, find_quantities
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Figure, Record, Sentence
-from pipeline.resources import parse_yaml
+from pipeline.resources import resource_yaml
 
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。!?！？]")
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> dict:
-    text = resources.files("pipeline.resources").joinpath("figures/attribution.yaml").read_text("utf-8")
-    return parse_yaml(text)
+    return resource_yaml("figures/attribution.yaml")
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Figure, Mention, Record, Relation, Section, Sentence
-from pipeline.resources import parse_yaml
+from pipeline.resources import resource_yaml
 
 EXPLICIT_CONFIDENCE = 0.8
 TAIL_ONLY_CONFIDENCE = 0.75
@@ -32,10 +31,8 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：。!?！？]")
 _QUANTIFYING_KINDS = ("money", "percent", "share")
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> dict:
-    text = resources.files("pipeline.resources").joinpath("relations/cues.yaml").read_text("utf-8")
-    return parse_yaml(text)
+    return resource_yaml("relations/cues.yaml")
 
 
 @dataclass(frozen=True)

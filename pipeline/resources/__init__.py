@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from typing import IO, Any
 
 import yaml
@@ -13,3 +15,10 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def parse_yaml(source: str | IO[str]) -> Any:
     """Parse YAML safely (no arbitrary objects), with the C loader when PyYAML has it."""
     return yaml.load(source, Loader=_LOADER)
+
+
+@cache
+def resource_yaml(relative_path: str) -> Any:
+    """A packaged YAML data file (e.g. `figures/attribution.yaml`), parsed once per process."""
+    text = resources.files("pipeline.resources").joinpath(relative_path).read_text("utf-8")
+    return parse_yaml(text)
