@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import IO
 
 from pydantic_core import PydanticSerializationError
 
+from pipeline.export.atomic import publish, temp_path
 from pipeline.export.text import scrub_record
 from pipeline.records import Record
 
@@ -17,7 +17,7 @@ class JsonlTableWriter:
 
     def __init__(self, directory: Path, table: str) -> None:
         self.path = directory / f"{table}.jsonl"
-        self._tmp = directory / f".{table}.jsonl.tmp-{os.getpid()}"
+        self._tmp = temp_path(self.path)
         self._fh: IO[str] | None = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - held open while streaming
         self.count = 0
 
@@ -33,12 +33,9 @@ class JsonlTableWriter:
 
     def commit(self) -> Path:
         assert self._fh is not None, "writer already closed"
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
         self._fh.close()
         self._fh = None
-        os.replace(self._tmp, self.path)
-        return self.path
+        return publish(self._tmp, self.path)
 
     def abort(self) -> None:
         if self._fh is not None:
@@ -53,9 +50,7 @@ def read_jsonl(path: Path, model: type[Record]) -> list[Record]:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = temp_path(path)
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    publish(tmp, path)
