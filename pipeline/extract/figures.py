@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.extract.periods import Period, find_periods
-from pipeline.extract.quantities import Quantity, find_quantities
+from pipeline.extract.quantities import Quantity
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Figure, Record, Sentence
@@ -278,7 +278,7 @@ def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record
                             if e.entity_id == main and s.norm_start <= e.start < s.norm_end}
     figures: list[Record] = []
     for sentence in sentences:
-        quantities = find_quantities(sentence.text, default_dollar=ctx.config.default_dollar_currency)
+        quantities = ctx.quantities(sentence.text)
         local_entities = [
             EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
             for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from pipeline.config import ExtractConfig
 from pipeline.errors import UsageError
+from pipeline.extract.quantities import Quantity, find_quantities
 from pipeline.normalize import NormalizedText
 from pipeline.records import Record
 from pipeline.segment import Segmented
@@ -29,6 +30,14 @@ class ExtractionContext:
     seg: Segmented
     config: ExtractConfig
     results: dict[str, list[Record]] = field(default_factory=dict)
+    _quantities: dict[str, list[Quantity]] = field(default_factory=dict, repr=False)
+
+    def quantities(self, text: str) -> list[Quantity]:
+        """find_quantities of a sentence with this run's default dollar, computed once per document
+        (figures, claims and relations all read the same sentences)."""
+        if text not in self._quantities:
+            self._quantities[text] = find_quantities(text, default_dollar=self.config.default_dollar_currency)
+        return self._quantities[text]
 
 
 ExtractFn = Callable[[ExtractionContext, "Extractor"], list[Record]]

@@ -105,16 +105,24 @@ def main_entity(mentions: list[Mention], authors: set[str]) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
+@lru_cache(maxsize=1)
+def _cue_words() -> tuple[tuple[str, str], ...]:
+    """(word, relation) for every cue word, longest first."""
+    return tuple(sorted(((w, rel) for rel, ws in lexicon()["cues"].items() for w in ws), key=lambda x: -len(x[0])))
+
+
 def cue_positions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, relation) of non-overlapping cue words, longest first."""
-    words = sorted(((w, rel) for rel, ws in lexicon()["cues"].items() for w in ws), key=lambda x: -len(x[0]))
     taken: set[int] = set()
     out = []
-    for word, relation in words:
-        for m in re.finditer(re.escape(word), text):
-            if not taken.intersection(range(m.start(), m.end())):
-                taken.update(range(m.start(), m.end()))
-                out.append((m.start(), m.end(), relation))
+    for word, relation in _cue_words():
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not taken.intersection(range(start, end)):
+                taken.update(range(start, end))
+                out.append((start, end, relation))
+            start = text.find(word, end)
     return sorted(out)
 
 

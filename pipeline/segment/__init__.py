@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -12,7 +12,7 @@ from pipeline.ids import stable_id
 from pipeline.records import Section, Sentence
 from pipeline.segment.sections import find_headings
 from pipeline.segment.sentences import paragraphs, split_sentences
-from pipeline.segment.tokens import build_doc
+from pipeline.segment.tokens import build_doc, sentence_words
 
 if TYPE_CHECKING:
     from pipeline.normalize import NormalizedText
@@ -20,9 +20,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Segmented:
+    """Sections and sentences of a document, with the jieba words of each sentence.
+
+    `words[i]` joined is `sentences[i].text`. The spaCy Doc over the whole normalized text is built on
+    first use only: extractors read words per sentence, and building a Doc costs a third of jieba itself.
+    """
+
     sections: list[Section]
     sentences: list[Sentence]
-    doc: Doc
+    words: list[list[str]]
+    text: str
+
+    @cached_property
+    def doc(self) -> Doc:
+        return build_doc(self.text, self.sentences, self.words)
 
 
 def _in_ranges(start: int, end: int, ranges: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> bool:
@@ -73,15 +84,12 @@ def _section_at(sections: list[Section], norm_pos: int) -> str | None:
 
 def segment(doc_id: str, norm: NormalizedText) -> Segmented:
     spans = split_sentences(norm.text, norm.corrupt)
-    doc = build_doc(norm.text, spans)
+    words = [sentence_words(norm.text[span.start : span.end]) for span in spans]
     sections = _sections(doc_id, norm)
-    token_starts = [t.idx for t in doc]
     sentences: list[Sentence] = []
 
     for index, span in enumerate(spans):
         start, end = norm.alignment.to_raw(span.start, span.end)
-        first = bisect.bisect_left(token_starts, span.start)
-        last = bisect.bisect_left(token_starts, span.end)
         sentences.append(
             Sentence(
                 id=stable_id(doc_id, "sentence", start, end),
@@ -95,7 +103,7 @@ def segment(doc_id: str, norm: NormalizedText) -> Segmented:
                 section_id=_section_at(sections, span.start),
                 text=norm.text[span.start : span.end],
                 in_body=_in_ranges(start, end, norm.body),
-                n_tokens=last - first,
+                n_tokens=len(words[index]),
             )
         )
-    return Segmented(sections, sentences, doc)
+    return Segmented(sections, sentences, words, norm.text)

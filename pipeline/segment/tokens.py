@@ -8,13 +8,15 @@ text offset.
 from __future__ import annotations
 
 import logging
+import weakref
 from functools import lru_cache
 from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.segment.sentences import TextSpan
+from pipeline.records import Sentence
+from pipeline.segment.fastcut import FastCut
 
 log = logging.getLogger(__name__)
 
@@ -65,38 +67,59 @@ def blank_chinese() -> Language:
     return nlp
 
 
+_FAST_CUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def fast_cut(tokenizer=None) -> FastCut:
+    """The FastCut of a jieba tokenizer (default: the packaged one), one per tokenizer."""
+    tokenizer = tokenizer or jieba_tokenizer()
+    cut = _FAST_CUTS.get(tokenizer)
+    if cut is None:
+        cut = _FAST_CUTS[tokenizer] = FastCut(tokenizer)
+    return cut
+
+
 def jieba_words(text: str, tokenizer=None) -> list[tuple[str, int]]:
-    """(word, start) pairs for text, whitespace runs kept as their own tokens (default: the packaged tokenizer)."""
+    """(word, start) pairs of jieba's default cut (HMM on), whitespace runs kept as single tokens
+    (default: the packaged tokenizer)."""
     out: list[tuple[str, int]] = []
-    for word, start, _end in (tokenizer or jieba_tokenizer()).tokenize(text, HMM=True):
-        if word.isspace() and out and out[-1][0].isspace() and out[-1][1] + len(out[-1][0]) == start:
-            out[-1] = (out[-1][0] + word, out[-1][1])
+    start = 0
+    previous_space = False
+    for word in fast_cut(tokenizer).cut(text):
+        space = word.isspace()
+        if space and previous_space:
+            last, last_start = out[-1]
+            out[-1] = (last + word, last_start)
         else:
             out.append((word, start))
+        previous_space = space
+        start += len(word)
     return out
 
 
-def build_doc(text: str, sentences: list[TextSpan]) -> Doc:
-    """A spaCy Doc whose text is exactly `text`, tokenized by jieba inside each sentence."""
+def sentence_words(text: str) -> list[str]:
+    """The jieba words of one sentence (whitespace runs kept as single tokens); joined they are text."""
+    return [word for word, _start in jieba_words(text)]
+
+
+def build_doc(text: str, sentences: list[Sentence], words: list[list[str]]) -> Doc:
+    """A spaCy Doc whose text is exactly `text`: each sentence's words, and jieba words of the gaps between."""
     nlp = blank_chinese()
-    words: list[str] = []
+    tokens: list[str] = []
     starts: list[bool] = []
     cursor = 0
-
-    def add(chunk_start: int, chunk_end: int, sentence_start: bool) -> None:
-        first = True
-        for word, offset in jieba_words(text[chunk_start:chunk_end]):
-            words.append(word)
-            starts.append(sentence_start and first)
-            first = False
-
-    for sentence in sentences:
-        if cursor < sentence.start:
-            add(cursor, sentence.start, False)
-        add(sentence.start, sentence.end, True)
-        cursor = sentence.end
+    for sentence, sentence_tokens in zip(sentences, words, strict=True):
+        if cursor < sentence.norm_start:
+            gap = sentence_words(text[cursor : sentence.norm_start])
+            tokens.extend(gap)
+            starts.extend([False] * len(gap))
+        tokens.extend(sentence_tokens)
+        starts.extend([True] + [False] * (len(sentence_tokens) - 1) if sentence_tokens else [])
+        cursor = sentence.norm_end
     if cursor < len(text):
-        add(cursor, len(text), False)
+        tail = sentence_words(text[cursor:])
+        tokens.extend(tail)
+        starts.extend([False] * len(tail))
     if starts:
         starts[0] = True
-    return Doc(nlp.vocab, words=words, spaces=[False] * len(words), sent_starts=starts)
+    return Doc(nlp.vocab, words=tokens, spaces=[False] * len(tokens), sent_starts=starts)
