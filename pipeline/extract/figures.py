@@ -271,7 +271,7 @@ def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record
     entities = entity_spans(ctx)
     main = main_entity(entities)
     doc_period = document_period(ctx.norm.title)
-    periods_by_sentence = {s.id: merge_periods(find_periods(s.text), bare_periods(s.text, doc_period))
+    periods_by_sentence = {s.id: merge_periods(ctx.periods(s.text), bare_periods(s.text, doc_period))
                            for s in sentences}
     inherited = inherited_periods(ctx.norm.text, sentences, periods_by_sentence)
     paragraphs_with_main = {s.paragraph for s in sentences for e in entities

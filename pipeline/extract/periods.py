@@ -33,6 +33,7 @@ def _year(text: str) -> int:
     return 2000 + value if value < 70 else 1900 + value
 
 
+_TWO_DIGITS = re.compile(r"\d\d")
 _Y = r"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d\d|\d\d)(?!\d)"
 _Y_AFTER = r"(?P<y>(?:19|20)\d\d|\d\d)(?!\d)"
 
@@ -126,6 +127,8 @@ def _grammar() -> _Grammar:
 def find_periods(text: str) -> list[Period]:
     """Every period expression in `text` (raw or normalised), sorted and non-overlapping; longer wins."""
     folded = fold_text(text)
+    if "年" not in folded and not _TWO_DIGITS.search(folded):
+        return []  # every pattern needs two digits in a row, except a Chinese-numeral year, which needs 年
     found: list[tuple[int, int, str]] = []
     for pattern, build in _grammar().patterns:
         for match in pattern.finditer(folded):

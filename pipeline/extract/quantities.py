@@ -14,7 +14,7 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 
 from pipeline.extract.numbers import Numeral, find_numerals, fold_text, load_resource
-from pipeline.extract.periods import find_periods
+from pipeline.extract.periods import Period, find_periods
 
 _FRACTION_PRECISION = 28
 _CLAUSE_END = "，,。；;！!？?\n"
@@ -572,13 +572,15 @@ def _fold(text: str) -> str:
     return "".join(chars)
 
 
-def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]:
-    """Every quantity in `text` (raw or normalised), sorted and non-overlapping; no figure filtering."""
+def find_quantities(text: str, *, default_dollar: str = "USD", periods: list[Period] | None = None) -> list[Quantity]:
+    """Every quantity in `text` (raw or normalised), sorted and non-overlapping; no figure filtering.
+    `periods` is find_periods(text) when the caller already has it."""
     units = _units()
     compressed, cut_at, removed = _compress(_fold(text))
     stop_starts, stop_ends = _intervals(units.stopword_re, compressed)
     url_starts, url_ends = _intervals(units.url_re, compressed)
-    periods = find_periods(text)
+    if periods is None:
+        periods = find_periods(text)
     period_starts = [p.start for p in periods]
     period_ends = [p.end for p in periods]
     newlines = [m.start() for m in re.finditer("\n", text)]

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from pipeline.config import ExtractConfig
 from pipeline.errors import UsageError
+from pipeline.extract.periods import Period, find_periods
 from pipeline.extract.quantities import Quantity, find_quantities
 from pipeline.normalize import NormalizedText
 from pipeline.records import Record
@@ -31,12 +32,21 @@ class ExtractionContext:
     config: ExtractConfig
     results: dict[str, list[Record]] = field(default_factory=dict)
     _quantities: dict[str, list[Quantity]] = field(default_factory=dict, repr=False)
+    _periods: dict[str, list[Period]] = field(default_factory=dict, repr=False)
+
+    def periods(self, text: str) -> list[Period]:
+        """find_periods of a sentence, computed once per document."""
+        if text not in self._periods:
+            self._periods[text] = find_periods(text)
+        return self._periods[text]
 
     def quantities(self, text: str) -> list[Quantity]:
         """find_quantities of a sentence with this run's default dollar, computed once per document
-        (figures, claims and relations all read the same sentences)."""
+        (figures and claims read the same sentences)."""
         if text not in self._quantities:
-            self._quantities[text] = find_quantities(text, default_dollar=self.config.default_dollar_currency)
+            self._quantities[text] = find_quantities(
+                text, default_dollar=self.config.default_dollar_currency, periods=self.periods(text)
+            )
         return self._quantities[text]
 
 
