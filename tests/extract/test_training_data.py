@@ -1,6 +1,6 @@
-"""Checks on the authored NER / claim training sentences (sentences.jsonl, shared with the NER, and the claims-only
-claims_longform.jsonl): schema, spans, label vocabularies, balance, and that no sentence leaks text from the
-held-out corpus articles (the seed above all)."""
+"""Checks on the authored NER / claim training sentences (sentences.jsonl, shared with the NER, the claims-only
+claims_longform.jsonl and the NER-only ner_extra.jsonl): schema, spans, label vocabularies, balance, and that no
+sentence leaks text from the held-out corpus articles (the seed above all)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 TRAINING = REPO / "pipeline" / "resources" / "training"
 DATA = TRAINING / "sentences.jsonl"
 LONGFORM = TRAINING / "claims_longform.jsonl"
+NER_EXTRA = TRAINING / "ner_extra.jsonl"
 CORPUS = REPO / "corpus"
 SEED = CORPUS / "coreweave_part1.txt"
 
@@ -33,6 +34,7 @@ STANCES = {"positive", "negative", "neutral"}
 NOT_HEDGES = {"我们认为", "我們認為"}
 SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ID_RE = re.compile(r"t\d{4}")
+NER_ID_RE = re.compile(r"n\d{4}")
 TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN_RE = re.compile(rf"\((?=[a-zü]*[{TONES}])[a-zü{TONES}]+\)")
 SENTENCE_FINAL = "。！？!?"
@@ -43,6 +45,8 @@ MIN_PER_TOPIC = 25
 MIN_PER_STANCE = 60
 MIN_LONGFORM = 400
 MIN_LONGFORM_MEAN_CHARS = 40  # long-form research prose, not one-clause judgments
+MIN_NER_EXTRA = 250
+MIN_NER_EXTRA_ORGS = 100  # distinct organisations, so the model learns name positions rather than names
 
 
 @cache
@@ -53,8 +57,14 @@ def rows_of(path: Path) -> list[dict]:
 
 @cache
 def rows() -> list[dict]:
-    """Every training row of both files."""
+    """Every training row of the two claim files."""
     return rows_of(DATA) + rows_of(LONGFORM)
+
+
+@cache
+def all_rows() -> list[dict]:
+    """Every training row of every file."""
+    return rows() + rows_of(NER_EXTRA)
 
 
 @cache
@@ -101,10 +111,19 @@ def test_longform_file_is_long_claims_only_prose() -> None:
     assert any(r["claim"] is None for r in longform)
 
 
-@pytest.mark.parametrize("row", rows(), ids=lambda r: r["id"])
+def test_ner_extra_file_is_entity_only_and_name_rich() -> None:
+    extra = rows_of(NER_EXTRA)
+    assert len(extra) >= MIN_NER_EXTRA
+    assert all(r["claim"] is None and NER_ID_RE.fullmatch(r["id"]) for r in extra)  # the claim classifier skips it
+    orgs = {slug for r in extra for _, _, label, slug in r["entities"] if label == "ORG"}
+    assert len(orgs) >= MIN_NER_EXTRA_ORGS
+    assert collections.Counter(r["script"] for r in extra).keys() == SCRIPTS
+
+
+@pytest.mark.parametrize("row", all_rows(), ids=lambda r: r["id"])
 def test_row_schema(row: dict) -> None:
     assert set(row) == KEYS
-    assert ID_RE.fullmatch(row["id"])
+    assert ID_RE.fullmatch(row["id"]) or NER_ID_RE.fullmatch(row["id"])
     assert isinstance(row["text"], str) and row["text"].strip()
     assert row["script"] in SCRIPTS
     assert row["source"] == "authored"
@@ -123,7 +142,7 @@ def test_row_schema(row: dict) -> None:
         assert isinstance(claim["hedge"], str)
 
 
-@pytest.mark.parametrize("row", rows(), ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", all_rows(), ids=lambda r: r["id"])
 def test_spans_valid_and_disjoint(row: dict) -> None:
     text = row["text"]
     spans = sorted((s, e) for s, e, _, _ in row["entities"])
@@ -145,19 +164,19 @@ def test_claims_are_sentences_with_real_hedges(row: dict) -> None:
 
 
 def test_ids_unique() -> None:
-    ids = [r["id"] for r in rows()]
+    ids = [r["id"] for r in all_rows()]
     assert len(ids) == len(set(ids))
 
 
 def test_texts_unique() -> None:
-    texts = [clean(r["text"]).strip() for r in rows()]
+    texts = [clean(r["text"]).strip() for r in all_rows()]
     duplicates = [t for t, n in collections.Counter(texts).items() if n > 1]
     assert not duplicates
 
 
 def test_each_entity_id_has_one_type() -> None:
     types: dict[str, set[str]] = collections.defaultdict(set)
-    for row in rows():
+    for row in all_rows():
         for _, _, label, slug in row["entities"]:
             types[slug].add(label)
     assert {slug: t for slug, t in types.items() if len(t) > 1} == {}
@@ -183,7 +202,7 @@ def test_scripts_and_entity_types_present() -> None:
 
 def leaked_rows(article: Path) -> dict[str, list[str]]:
     protected = article_windows(article)
-    found = {r["id"]: leaks(r, protected)[:3] for r in rows()}
+    found = {r["id"]: leaks(r, protected)[:3] for r in all_rows()}
     return {row_id: hits for row_id, hits in found.items() if hits}
 
 
