@@ -115,6 +115,30 @@ def to_row(record: Record) -> dict[str, Any]:
     return row
 
 
+@cache
+def field_names(model: type[Record]) -> dict[str, None]:
+    """The model's field names in order (a dict, so its keys() compare with a JSON object's)."""
+    return dict.fromkeys(model.model_fields)
+
+
+def json_to_row(data: dict[str, Any], model: type[Record]) -> dict[str, Any]:
+    """The row `to_row` gives, straight from a record's JSON object as the JSONL writer wrote it (Decimals
+    as strings, tuples as arrays, strings already free of lone surrogates): no model is rebuilt."""
+    decimals, maps = _decimal_fields(model), _map_fields(model)
+    row: dict[str, Any] = {}
+    for name in field_names(model):
+        value = data[name]
+        if name in decimals:
+            exact = None if value is None else Decimal(value)
+            row[name] = None if exact is None else float(exact)
+            row[name + DECIMAL_TEXT_SUFFIX] = None if exact is None else decimal_text(exact)
+        elif name in maps and value is not None:
+            row[name] = list(value.items())
+        else:
+            row[name] = value
+    return row
+
+
 def to_csv_row(row: dict[str, Any], model: type[Record]) -> dict[str, Any]:
     """An Arrow row with its nested values encoded as JSON (maps as JSON objects)."""
     maps = _map_fields(model)

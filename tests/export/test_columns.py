@@ -1,0 +1,41 @@
+"""Rows read straight from JSONL lines equal the rows built from the records they came from."""
+
+from __future__ import annotations
+
+import pytest
+from export_samples import sample_tables
+from pydantic_core import PydanticSerializationError
+
+from pipeline.export.batches import line_row
+from pipeline.export.columns import to_row
+from pipeline.export.text import scrub_record
+from pipeline.records import TABLES, Figure
+
+
+def jsonl_line(record) -> str:
+    """The line the JSONL writer writes for a record."""
+    try:
+        return record.model_dump_json()
+    except PydanticSerializationError:
+        return scrub_record(record).model_dump_json()
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_line_rows_equal_record_rows(table: str) -> None:
+    records = sample_tables()[table]
+    assert records
+    for record in records:
+        assert line_row(jsonl_line(record), TABLES[table]) == to_row(record)
+
+
+def test_an_escaped_surrogate_is_refused_as_the_model_refuses_it() -> None:
+    figure = sample_tables()["figures"][0]
+    line = figure.model_dump_json().replace('"surface":"', '"surface":"\\ud800', 1)
+    with pytest.raises(ValueError, match="Invalid JSON"):
+        line_row(line, Figure)
+
+
+@pytest.mark.parametrize("line", ['{"not": "a figure"}', "[1, 2]", "{truncated", '{"id": 1}'])
+def test_a_line_that_is_not_a_record_raises_the_model_error(line: str) -> None:
+    with pytest.raises(ValueError):
+        line_row(line, Figure)
