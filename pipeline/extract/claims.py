@@ -278,26 +278,38 @@ def _predictions(texts: list[str]) -> list[Prediction]:
     return classify(model, texts)
 
 
-@register("claims", version="1", produces="claims", requires=("mentions", "figures"))
-def extract_claims(ctx: ExtractionContext, extractor: Extractor) -> list[Record]:
-    sentences = [s for s in ctx.seg.sentences if s.in_body and s.text.strip()]
-    if not sentences:
-        return []
-    entities = entity_spans(ctx)
-    main = main_entity(entities)
-    figures = ctx.results.get("figures", [])
-    mentions = ctx.results.get("mentions", [])
+def _candidates(ctx: ExtractionContext, entities: list[EntitySpan]) -> list[tuple[Sentence, list[EntitySpan], Signals]]:
+    """The body sentences that survive the rule rejections, with their entities (sentence offsets) and
+    signals; only these go to the classifier."""
     headings = _heading_spans(ctx)
-    predictions = _predictions([s.text for s in sentences])
-    claims: list[Record] = []
-    for sentence, prediction in zip(sentences, predictions, strict=True):
+    out = []
+    for sentence in ctx.seg.sentences:
+        if not sentence.in_body or not sentence.text.strip():
+            continue
         if any(cs < sentence.norm_end and sentence.norm_start < ce for cs, ce in ctx.norm.corrupt):
             continue
         local = [EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
                  for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end]
         heading = _overlaps_heading(sentence, headings) or _is_title(sentence, ctx.norm.title_span)
-        sig = signals(sentence.text, heading=heading,
-                      figures=count_figures(sentence.text), names_entity=bool(local))
+        figure_count = sum(q.kind in _FIGURE_KINDS for q in ctx.quantities(sentence.text))  # cached by figures
+        sig = signals(sentence.text, heading=heading, figures=figure_count, names_entity=bool(local))
+        if not sig.rejected:
+            out.append((sentence, local, sig))
+    return out
+
+
+@register("claims", version="1", produces="claims", requires=("mentions", "figures"))
+def extract_claims(ctx: ExtractionContext, extractor: Extractor) -> list[Record]:
+    entities = entity_spans(ctx)
+    candidates = _candidates(ctx, entities)
+    if not candidates:
+        return []
+    main = main_entity(entities)
+    figures = ctx.results.get("figures", [])
+    mentions = ctx.results.get("mentions", [])
+    predictions = _predictions([sentence.text for sentence, _, _ in candidates])
+    claims: list[Record] = []
+    for (sentence, local, sig), prediction in zip(candidates, predictions, strict=True):
         if not is_claim(sig, prediction.p_claim):
             continue
         start, end = ctx.norm.alignment.to_raw(sentence.norm_start, sentence.norm_end)
