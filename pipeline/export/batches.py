@@ -1,14 +1,20 @@
-"""Stream a finished JSONL table as bounded batches of records, Arrow rows and an Arrow table."""
+"""Stream a finished JSONL table as bounded batches: an Arrow table, and its rows when a writer wants them.
+
+Tables of plain columns (no Decimal, no map) are parsed by Arrow's JSON reader straight into the table's
+schema; the others, and any batch Arrow refuses, go line by line through `line_row`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.json as pj
 
 from pipeline.export.columns import arrow_schema, field_names, json_to_row, to_row
 from pipeline.records import Record
@@ -19,8 +25,13 @@ MAX_BYTES = 16 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Batch:
-    rows: list[dict[str, Any]]
     table: pa.Table
+    known_rows: list[dict[str, Any]] | None = None
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The batch as rows of the Arrow schema (built from the table when it was read by Arrow)."""
+        return self.known_rows if self.known_rows is not None else self.table.to_pylist()
 
 
 def make_batch(records: list[Record], model: type[Record]) -> Batch:
@@ -28,7 +39,38 @@ def make_batch(records: list[Record], model: type[Record]) -> Batch:
 
 
 def rows_batch(rows: list[dict[str, Any]], model: type[Record]) -> Batch:
-    return Batch(rows, pa.Table.from_pylist(rows, schema=arrow_schema(model)))
+    return Batch(pa.Table.from_pylist(rows, schema=arrow_schema(model)), rows)
+
+
+@cache
+def arrow_readable(model: type[Record]) -> bool:
+    """Can Arrow's JSON reader produce this table's columns as they are (no Decimal text, no maps)?"""
+    schema = arrow_schema(model)
+    return len(schema) == len(field_names(model)) and not any(pa.types.is_map(f.type) for f in schema)
+
+
+def arrow_batch(lines: list[bytes], model: type[Record]) -> pa.Table | None:
+    """The lines parsed by Arrow into the table's schema; None when Arrow refuses them or leaves a
+    required column empty (the caller then goes through the model, which says what is wrong)."""
+    schema = arrow_schema(model)
+    data = b"".join(lines)
+    options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    try:
+        table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=max(len(data), 1 << 16)),
+                             parse_options=options)
+        table = table.select(schema.names).cast(schema)
+    except (pa.ArrowException, KeyError, ValueError):
+        return None
+    if table.num_rows != len(lines) or any(not f.nullable and table.column(f.name).null_count for f in schema):
+        return None
+    return table
+
+
+def lines_batch(lines: list[bytes], model: type[Record]) -> Batch:
+    table = arrow_batch(lines, model) if arrow_readable(model) else None
+    if table is not None:
+        return Batch(table)
+    return rows_batch([line_row(line.decode("utf-8"), model) for line in lines], model)
 
 
 def line_row(line: str, model: type[Record]) -> dict[str, Any]:
@@ -49,16 +91,16 @@ def iter_batches(
     path: Path, model: type[Record], max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
 ) -> Iterator[Batch]:
     """Batches of at most `max_rows` rows or about `max_bytes` of JSON, so memory stays bounded."""
-    rows: list[dict[str, Any]] = []
+    lines: list[bytes] = []
     size = 0
-    with open(path, encoding="utf-8") as fh:
+    with open(path, "rb") as fh:
         for line in fh:
             if not line.strip():
                 continue
-            rows.append(line_row(line, model))
+            lines.append(line)
             size += len(line)
-            if len(rows) >= max_rows or size >= max_bytes:
-                yield rows_batch(rows, model)
-                rows, size = [], 0
-    if rows:
-        yield rows_batch(rows, model)
+            if len(lines) >= max_rows or size >= max_bytes:
+                yield lines_batch(lines, model)
+                lines, size = [], 0
+    if lines:
+        yield lines_batch(lines, model)
