@@ -1,7 +1,6 @@
 """The claim classifier: two spaCy pipelines, each one exclusive bag-of-n-grams `textcat`: `topic` (with a
-`none` class for non-claims) and `stance` (likewise); P(claim) is the larger of the two heads' 1 - P(none).
-Trained from training/sentences.jsonl (short, one judgment each; shared with the NER), training/claims_longform.jsonl and
-training/claims_extra.jsonl (long-form research prose, claims only).
+`none` class for non-claims) and `stance` (likewise), trained from training/sentences.jsonl (short, one
+judgment each; shared with the NER) and training/claims_longform.jsonl (long-form research prose, claims only).
 
 Two pipelines rather than two components of one: an exclusive textcat validates every category of the
 Doc, so two exclusive heads cannot share `doc.cats`.
@@ -58,10 +57,9 @@ class Prediction:
     topic_p: float  # P(topic | claim)
     stance: str  # the best real stance (never NONE)
     stance_p: float  # P(stance | claim)
-    topics: tuple[float, ...] = ()  # P(topic | claim) for each of TOPICS, in order
 
 
-TRAINING_FILES = ("sentences.jsonl", "claims_longform.jsonl", "claims_extra.jsonl")
+TRAINING_FILES = ("sentences.jsonl", "claims_longform.jsonl")
 
 
 def training_paths() -> tuple[Path, ...]:
@@ -138,24 +136,10 @@ def train_model(examples: list[ClaimExample], seed: int, epochs: int | None = No
     return ClaimModel(train_head("topic", examples, seed, epochs), train_head("stance", examples, seed, epochs))
 
 
-def given_claim(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[float, ...]:
-    """The probabilities of the real labels renormalized over the real labels (given a claim)."""
-    total = max(sum(cats[name] for name in labels), 1e-9)
-    return tuple(cats[name] / total for name in labels)
-
-
 def _best(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[str, float]:
-    """The best real label and its probability given a claim."""
-    probs = given_claim(cats, labels)
-    best = max(range(len(labels)), key=probs.__getitem__)
-    return labels[best], probs[best]
-
-
-def p_claim(topic_cats: dict[str, float], stance_cats: dict[str, float]) -> float:
-    """P(claim): the larger of the two heads' 1 - P(none). The stance head alone finds more claims than the topic
-    head (5-fold CV claim F1 0.94 vs 0.89); taking the larger kept the team corpus level, the stance head alone
-    did not (docs/claims.md)."""
-    return 1.0 - min(topic_cats[NONE], stance_cats[NONE])
+    """The best real label and its probability renormalized over the real labels (given a claim)."""
+    label = max(labels, key=lambda name: cats[name])
+    return label, cats[label] / max(sum(cats[name] for name in labels), 1e-9)
 
 
 def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
@@ -166,8 +150,7 @@ def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
     for topic_cats, stance_cats in zip(topics, stances, strict=True):
         topic, topic_p = _best(topic_cats, TOPICS)
         stance, stance_p = _best(stance_cats, STANCES)
-        out.append(Prediction(round(p_claim(topic_cats, stance_cats), 6), topic, topic_p, stance, stance_p,
-                              given_claim(topic_cats, TOPICS)))
+        out.append(Prediction(round(1.0 - topic_cats[NONE], 6), topic, topic_p, stance, stance_p))
     return out
 
 

@@ -1,5 +1,6 @@
 """Checks on the claims-only training file claims_extra.jsonl: schema, labels, balance, the genre (long-form,
-both scripts, converter damage, hard negatives) and that no sentence leaks text from a corpus article."""
+both scripts, converter damage, hard negatives) and that no sentence leaks text from a corpus article. The file
+is not yet in model.TRAINING_FILES (docs/claims.md, round 3); it must not repeat a sentence of those files."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from pipeline.models import claims as model
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRA = REPO / "pipeline" / "resources" / "training" / "claims_extra.jsonl"
-OTHER_FILES = [REPO / "pipeline" / "resources" / "training" / name
-               for name in model.TRAINING_FILES if name != EXTRA.name]
+OTHER_FILES = [REPO / "pipeline" / "resources" / "training" / name for name in model.TRAINING_FILES]
 CORPUS = REPO / "corpus"
 ARTICLES = sorted(p for p in CORPUS.iterdir() if p.suffix in {".txt", ".html", ".htm", ".md"})
 
@@ -75,8 +75,7 @@ def leaks(text: str, protected: frozenset[str]) -> list[str]:
     return sorted(w for form in forms(text) for w in windows(form) if w in protected)
 
 
-def test_file_is_read_by_the_claim_classifier() -> None:
-    assert EXTRA.name in model.TRAINING_FILES
+def test_the_claim_loader_reads_every_row() -> None:
     ids = {e.id for e in model.load_training((EXTRA,))}
     assert ids == {r["id"] for r in rows()}
 
