@@ -7,9 +7,9 @@ dictionary is rebuilt from the reduced gazetteer in a fresh Tokenizer (the packa
 alone). The NER is trained twice with that tokenizer and the same seed: (a) on every training sentence,
 (b) without the training sentences that mention one of the twenty (the strict leave-out). Each model runs
 on every body sentence of the corpus (seed + team articles); its spans go through the pipeline's filters
-(trim, `plausible_name` against the reduced dictionary, no reduced-gazetteer name or match) and are
-compared with the gold mentions of the twenty: exact, overlapping, and exact after the pipeline's
-document-wide propagation of a found name.
+(`filter_model_spans`: trim, no reduced-gazetteer name or match, `plausible_name` against the reduced
+dictionary, a dictionary word only in a name position) and are compared with the gold mentions of the
+twenty: exact, overlapping, and exact after the pipeline's document-wide propagation of a found name.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from pipeline.config import RunConfig
 from pipeline.eval.gold import find_gold, load_gold
 from pipeline.extract.gazetteer import SHORT_LATIN_RE, Gazetteer, load_gazetteer
-from pipeline.extract.mentions import Form, fold, gazetteer_matches, occurrences, plausible_name, trim
+from pipeline.extract.mentions import Form, filter_model_spans, fold, gazetteer_matches, occurrences
 from pipeline.ingest import ingest
 from pipeline.ingest.sources import discover
 from pipeline.models.ner import (
@@ -32,7 +32,7 @@ from pipeline.models.ner import (
     normalized_sentence,
     predict_spans_batch,
     train_model,
-    training_path,
+    training_paths,
 )
 from pipeline.normalize import NormalizedText, normalize
 from pipeline.segment import segment
@@ -88,9 +88,12 @@ class TrainingRow:
     slugs: frozenset[str]
 
 
-def training_rows(path: Path | None = None) -> list[TrainingRow]:
-    with open(path or training_path(), encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh if line.strip()]
+def training_rows(paths: tuple[Path, ...] | None = None) -> list[TrainingRow]:
+    """The NER's training sentences (every file it trains on) with the ids they annotate."""
+    rows = []
+    for path in paths or training_paths():
+        with open(path, encoding="utf-8") as fh:
+            rows += [json.loads(line) for line in fh if line.strip()]
     return [TrainingRow(normalized_sentence(row), frozenset(e[3] for e in row["entities"])) for row in rows]
 
 
@@ -137,20 +140,10 @@ class Prediction:
 
 def filter_spans(article: Article, spans_per_sentence: list[list[tuple[int, int, str]]], reduced: Gazetteer,
                  tokenizer, occupied: set[int]) -> Prediction:
-    """The pipeline's filters on model spans (mentions.model_matches), keeping the reason of each drop."""
-    out = Prediction()
-    for (offset, text), spans in zip(article.body, spans_per_sentence, strict=True):
-        for raw_start, raw_end, _label in spans:
-            start, end = trim(text, raw_start, raw_end)
-            name, norm_start, norm_end = text[start:end], offset + start, offset + end
-            if reduced.lookup(name) is not None or occupied.intersection(range(norm_start, norm_end)):
-                out.dropped.append((norm_start, norm_end, name, "gazetteer"))
-            elif not plausible_name(name, tokenizer):
-                reason = "jieba word" if tokenizer.FREQ.get(name) else "not name-like"
-                out.dropped.append((norm_start, norm_end, name, reason))
-            else:
-                out.kept.append((norm_start, norm_end, name))
-    return out
+    """The pipeline's filters on model spans (mentions.filter_model_spans), keeping the reason of each drop."""
+    kept, dropped = filter_model_spans(article.body, spans_per_sentence, reduced, occupied, tokenizer)
+    return Prediction([(k.start, k.end, k.name) for k in kept],
+                      [(d.start, d.end, d.name, why) for d, why in dropped])
 
 
 def propagated(article: Article, names: Iterable[str], occupied: set[int]) -> list[Span]:

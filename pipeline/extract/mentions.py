@@ -12,13 +12,13 @@ a mention too. The `extractor` field says which matcher produced a row: `mention
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.extract.formindex import FormIndex
 from pipeline.extract.gazetteer import Gazetteer, load_gazetteer, to_simplified
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
@@ -124,21 +124,33 @@ def sentence_bounds(text: str, sentences: list[Sentence], pos: int) -> tuple[int
     return text.rfind("\n", 0, pos) + 1, (text.find("\n", pos) + 1 or len(text) + 1) - 1
 
 
+_INDEXES: dict[int, tuple[Gazetteer, FormIndex[Form]]] = {}
+
+
+def form_index(gazetteer: Gazetteer) -> FormIndex[Form]:
+    """One Aho-Corasick index of the gazetteer's forms (cached per gazetteer object)."""
+    cached = _INDEXES.get(id(gazetteer))
+    if cached is None or cached[0] is not gazetteer:
+        forms = gazetteer_forms(gazetteer)
+        cached = _INDEXES[id(gazetteer)] = (gazetteer, FormIndex([(f.text, f.case_sensitive, f) for f in forms]))
+    return cached[1]
+
+
 def gazetteer_matches(text: str, gazetteer: Gazetteer, sentences: list[Sentence] | None = None) -> list[Match]:
     """Every gazetteer entity in text: longest match wins, context-restricted names only in context."""
     folded = fold(text)
     candidates = []
-    for form in gazetteer_forms(gazetteer):
+    for start, end, form in form_index(gazetteer).find(text, folded):
+        if not _bounded(text, start, end):
+            continue
         entry = gazetteer.entries[form.entity_id]
-        for start in occurrences(text, folded, form):
-            end = start + len(form.text)
-            if entry.context:
-                s, e = sentence_bounds(text, sentences or [], start)
-                if not any(word in folded[s:e] for word in _context_words(entry.context)):
-                    continue
-            source, confidence = ("misspelling", MISSPELLING_CONFIDENCE) if form.misspelling else ("gazetteer",
-                                                                                                   EXACT_CONFIDENCE)
-            candidates.append(Match(start, end, entry.id, entry.type, source, confidence))
+        if entry.context:
+            s, e = sentence_bounds(text, sentences or [], start)
+            if not any(word in folded[s:e] for word in _context_words(entry.context)):
+                continue
+        source, confidence = ("misspelling", MISSPELLING_CONFIDENCE) if form.misspelling else ("gazetteer",
+                                                                                               EXACT_CONFIDENCE)
+        candidates.append(Match(start, end, entry.id, entry.type, source, confidence))
     return select_longest(candidates)
 
 
@@ -167,28 +179,98 @@ def not_entities() -> frozenset[str]:
     return frozenset(fold(w) for w in parse_yaml(path.read_text("utf-8")))
 
 
-def plausible_name(name: str, tokenizer=None) -> bool:
-    """A model span worth keeping: a name, not a generic term or a common dictionary word (in `tokenizer`'s
-    dictionary, default the packaged one)."""
-    from pipeline.segment.tokens import jieba_tokenizer
-
+def plausible_name(name: str, tokenizer=None, *, in_name_position: bool = False) -> bool:
+    """A model span worth keeping: a name, not a generic term, and not a common dictionary word (in
+    `tokenizer`'s dictionary, default the packaged one) unless it stands where names stand
+    (`in_name_position`: many companies are called after common words, 小米 millet, 甲骨文 oracle bones)."""
     if len(name) < 2 or not _NAME_LIKE.search(name) or fold(name) in not_entities() or _PERIOD_LABEL.match(name):
         return False
     if name.isascii():
         return any(c.isupper() for c in name)
-    return not (tokenizer or jieba_tokenizer()).FREQ.get(name)
+    return in_name_position or not dictionary_word(name, tokenizer)
+
+
+def dictionary_word(name: str, tokenizer=None) -> bool:
+    from pipeline.segment.tokens import jieba_tokenizer
+
+    return bool((tokenizer or jieba_tokenizer()).FREQ.get(name))
+
+
+# Where a common word tagged by the model is a company: a business-link cue right before it (客户包括小米,
+# 收购小米; a role noun alone is not enough: 对供应商举足轻重),
+# a corporate cue or a period right after it (小米旗下, 腾讯(0700.HK), 小米2025年), or a list joining it
+# to a name (腾讯、阿里巴巴). A heading colon (`电动汽车：`) or the model tagging the word twice is no such cue.
+_CUE_BEFORE = re.compile(r"(?:(?:客户|供应商|伙伴|对手|股东|代工厂|厂商)(?:包括|为|是|有|如|主要有|主要为|[:：])"
+                         r"|收购|并购|入股|投资|供货给|对标)$")
+_CUE_AFTER = re.compile(r"^(?:旗下|董事长|创始人|CEO|首席|公告|股价|市值|[（(][A-Za-z]*[:：]?[A-Z0-9.]+[)）]|\d{4}年|"
+                        r"\d{2}Q[1-4]|[1-4]Q\d{2}|[一二三四]季度|[上下]半年)")
+_LIST_SEPARATORS = frozenset({"、", "和", "与", "及", "以及", "或", "/", "&"})  # a comma ends a clause, not a list item
+
+
+def name_position(text: str, start: int, end: int, names: Iterable[tuple[int, int]]) -> bool:
+    """Does text[start:end] stand where a company name stands: after a link cue, before a corporate cue or a
+    period, or in a list next to one of `names` (other spans of the sentence known to be names)?"""
+    if _CUE_BEFORE.search(text[max(0, start - 8):start]) or _CUE_AFTER.match(text[end:end + 16]):
+        return True
+    for s, e in names:
+        gap = text[e:start] if e <= start else text[end:s] if s >= end else None
+        if gap is not None and gap.strip() in _LIST_SEPARATORS:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class ModelSpan:
+    """A trimmed model span: normalized offsets, the name, its label."""
+
+    start: int
+    end: int
+    name: str
+    label: str
+
+
+def filter_model_spans(sentences: list[tuple[int, str]], spans: list[list[tuple[int, int, str]]],
+                       gazetteer: Gazetteer, occupied: set[int], tokenizer=None,
+                       ) -> tuple[list[ModelSpan], list[tuple[ModelSpan, str]]]:
+    """The model spans worth keeping, and the dropped ones with the reason. `sentences`: (normalized start,
+    text) of each sentence the model ran on, `spans` its (start, end, label) per sentence; `occupied`: the
+    normalized offsets of gazetteer matches. A dictionary word tagged ORG survives only in a name position."""
+    kept: list[ModelSpan] = []
+    dropped: list[tuple[ModelSpan, str]] = []
+    for (offset, text), sentence_spans in zip(sentences, spans, strict=True):
+        trimmed = [(*trim(text, s, e), label) for s, e, label in sentence_spans]
+        names = [(s - offset, e - offset) for s, e in _runs(occupied, offset, offset + len(text))]
+        names += [(s, e) for s, e, _ in trimmed if plausible_name(text[s:e], tokenizer)]
+        for start, end, label in trimmed:
+            span = ModelSpan(offset + start, offset + end, text[start:end], label)
+            if gazetteer.lookup(span.name) is not None or occupied.intersection(range(span.start, span.end)):
+                dropped.append((span, "gazetteer"))
+            elif plausible_name(span.name, tokenizer):
+                kept.append(span)
+            elif not plausible_name(span.name, tokenizer, in_name_position=True):
+                dropped.append((span, "not name-like"))
+            elif label == "ORG" and name_position(text, start, end, [n for n in names if n != (start, end)]):
+                kept.append(span)
+            else:
+                dropped.append((span, "jieba word"))
+    return kept, dropped
+
+
+def _runs(offsets: set[int], start: int, end: int) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive offsets in [start, end) (the gazetteer matches of a sentence)."""
+    runs: list[tuple[int, int]] = []
+    for i in range(start, end):
+        if i in offsets:
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
+    return runs
 
 
 def body_sentence_words(ctx: ExtractionContext) -> list[tuple[Sentence, list[str]]]:
-    """Each body sentence with its jieba words (from the segmented Doc, whose tokens never cross sentences)."""
-    body = [s for s in ctx.seg.sentences if s.in_body]
-    starts = [s.norm_start for s in body]
-    words: list[list[str]] = [[] for _ in body]
-    for token in ctx.seg.doc:
-        i = bisect.bisect_right(starts, token.idx) - 1
-        if i >= 0 and token.idx < body[i].norm_end:
-            words[i].append(token.text)
-    return list(zip(body, words, strict=True))
+    """Each body sentence with its jieba words (segmentation keeps them per sentence)."""
+    return [(s, words) for s, words in zip(ctx.seg.sentences, ctx.seg.words, strict=True) if s.in_body]
 
 
 _ORG_SUFFIXES = ("公司", "集团", "科技", "研究", "资本", "证券", "银行", "基金", "控股", "实验室", "智能", "智算", "电子",
@@ -225,19 +307,11 @@ def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazette
     if nlp is None:
         return []
     occupied = {i for m in taken for i in range(m.start, m.end)}
-    found: dict[str, tuple[str, str]] = {}  # name -> (entity id, type)
     pairs = [(sentence, words) for sentence, words in body_sentence_words(ctx) if may_name_unknown(words, occupied,
                                                                                                   sentence)]
     predictions = predict_spans_batch(nlp, [words for _, words in pairs])
-    for (sentence, _words), spans in zip(pairs, predictions, strict=True):
-        for raw_start, raw_end, label in spans:
-            start, end = trim(sentence.text, raw_start, raw_end)
-            name = sentence.text[start:end]
-            if not plausible_name(name) or gazetteer.lookup(name) is not None:
-                continue
-            span = range(sentence.norm_start + start, sentence.norm_start + end)
-            if not occupied.intersection(span):
-                found.setdefault(name, (slug(name, label), label))
+    kept, _ = filter_model_spans([(s.norm_start, s.text) for s, _ in pairs], predictions, gazetteer, occupied)
+    found = {span.name: (slug(span.name, span.label), span.label) for span in reversed(kept)}
     text, folded = ctx.norm.text, fold(ctx.norm.text)
     candidates = []
     for name, (entity_id, label) in found.items():

@@ -122,3 +122,50 @@ def test_product_codes_stay_names(name: str) -> None:
     from pipeline.extract.mentions import plausible_name
 
     assert plausible_name(name)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("主要客户包括小米与英伟达。", "小米"),
+    ("腾讯(0700.HK)发布三季报。", "腾讯"),
+    ("小米2025年上半年营收增长。", "小米"),
+    ("小米旗下的汽车业务亏损收窄。", "小米"),
+    ("英伟达、小米均上调指引。", "小米"),
+])
+def test_dictionary_word_in_a_name_position(text: str, name: str) -> None:
+    from pipeline.extract.mentions import name_position
+
+    start = text.index(name)
+    names = [(text.index("英伟达"), text.index("英伟达") + 3)] if "英伟达" in text else []
+    assert name_position(text, start, start + len(name), names)
+    assert not plausible_name(name) and plausible_name(name, in_name_position=True)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("小米和玉米的价格今年都上涨了。", "小米"),
+    ("一只蓝鲸的体长可达30米。", "蓝鲸"),
+    ("电动汽车：规模效应开始显现。", "电动汽车"),
+])
+def test_dictionary_word_elsewhere_is_no_name(text: str, name: str) -> None:
+    from pipeline.extract.mentions import name_position
+
+    start = text.index(name)
+    assert not name_position(text, start, start + len(name), [])
+
+
+def test_name_position_never_rescues_generic_terms() -> None:
+    assert not plausible_name("GPU", in_name_position=True) and not plausible_name("FY25", in_name_position=True)
+
+
+def test_filter_keeps_a_dictionary_word_only_in_a_name_position() -> None:
+    from pipeline.extract.mentions import filter_model_spans
+
+    gazetteer = load_gazetteer()
+    sentences = [(0, "客户包括蓝鲸。"), (7, "苹果的产量下降。"), (15, "海豚很大。"), (21, "能源紧张。")]
+    spans = [[(4, 6, "ORG")], [(0, 2, "ORG")], [(0, 2, "ORG")], [(0, 2, "PERSON")]]
+    kept, dropped = filter_model_spans(sentences, spans, gazetteer, set())
+    assert [k.name for k in kept] == ["蓝鲸"]  # 苹果 is a gazetteer name
+    assert {(d.name, why) for d, why in dropped} == {("苹果", "gazetteer"), ("海豚", "jieba word"),
+                                                     ("能源", "jieba word")}
+    sentences = [(0, "石榴发布新品。"), (7, "石榴扩产，石榴旗下的工厂满产。")]
+    kept, _ = filter_model_spans(sentences, [[(0, 2, "ORG")], [(0, 2, "ORG"), (5, 7, "ORG")]], gazetteer, set())
+    assert [k.start for k in kept] == [12]  # tagged three times, in a name position once

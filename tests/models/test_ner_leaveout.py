@@ -87,10 +87,10 @@ def test_filters_and_propagation_on_a_constructed_article(reduced, tokenizer) ->
     norm = normalize(text)
     article = leaveout.Article("x", norm, [(0, norm.text[:16])], {}, set())
     occupied = {i for m in leaveout.gazetteer_matches(norm.text, reduced) for i in range(m.start, m.end)}
-    spans = [[(0, 2, "ORG"), (3, 7, "ORG"), (10, 13, "ORG")]]
+    spans = [[(0, 2, "ORG"), (3, 7, "ORG"), (7, 9, "ORG"), (10, 13, "ORG")]]
     prediction = leaveout.filter_spans(article, spans, reduced, tokenizer, occupied)
-    assert prediction.kept == [(3, 7, "中际旭创")]
-    assert {(name, why) for *_, name, why in prediction.dropped} == {("腾讯", "jieba word"), ("英伟达", "gazetteer")}
+    assert prediction.kept == [(0, 2, "腾讯"), (3, 7, "中际旭创")]  # the dictionary word 腾讯 is listed with a name
+    assert {(name, why) for *_, name, why in prediction.dropped} == {("合作", "jieba word"), ("英伟达", "gazetteer")}
     assert leaveout.propagated(article, ["中际旭创"], occupied) == [(3, 7), (16, 20)]
 
 
