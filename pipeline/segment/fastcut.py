@@ -23,6 +23,8 @@ _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
 # finalseg's own block patterns: the HMM sees Han runs only; Latin words and numbers pass through whole.
 _HMM_HAN = re.compile("([\u4e00-\u9fd5]+)")
+# Marks a dictionary entry that is only the prefix of longer words (count 0): log-probabilities are <= 0.
+_PREFIX_ONLY = 1.0
 _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 
 
@@ -35,45 +37,45 @@ class FastCut:
         self.freq: dict[str, int] = tokenizer.FREQ
         self.total = tokenizer.total
         self.logtotal = log(tokenizer.total)
-        self._logp: dict[str, float] = {}
+        self._known: dict[str, float] = {}
 
     def _refresh(self) -> None:
         """The tokenizer gained words (add_word changes total and counts): cached log-probabilities are stale."""
         if self.tokenizer.total != self.total or self.tokenizer.FREQ is not self.freq:
             self.freq, self.total = self.tokenizer.FREQ, self.tokenizer.total
             self.logtotal = log(self.total)
-            self._logp = {}
-
-    def _logp_of(self, word: str, count: int) -> float:
-        value = self._logp.get(word)
-        if value is None:
-            value = self._logp[word] = log(count) - self.logtotal
-        return value
+            self._known = {}
 
     def route(self, block: str) -> list[int]:
-        """ends[i]: the exclusive end of the word that starts at i on jieba's most probable path."""
-        freq, logp, logp_of = self.freq, self._logp, self._logp_of
+        """ends[i]: the exclusive end of the word that starts at i on jieba's most probable path.
+
+        `known` caches, for each dictionary entry met so far, its log-probability (a word, <= 0) or
+        _PREFIX_ONLY (the start of longer words only), so a fragment costs one lookup once seen."""
+        freq, known, logtotal = self.freq, self._known, self.logtotal
         n = len(block)
         scores = [0.0] * (n + 1)
         ends = [0] * (n + 1)
-        unknown = -self.logtotal  # log(1) - logtotal: a character that is no word on its own
+        unknown = -logtotal  # log(1) - logtotal: a character that is no word on its own
         for start in range(n - 1, -1, -1):
             best = 0.0
             best_end = 0
             end = start + 1
             fragment = block[start]
-            count = freq.get(fragment)
-            while count is not None:
-                if count:
-                    value = logp.get(fragment)
-                    score = (logp_of(fragment, count) if value is None else value) + scores[end]
+            while True:
+                value = known.get(fragment)
+                if value is None:
+                    count = freq.get(fragment)
+                    if count is None:
+                        break
+                    value = known[fragment] = log(count) - logtotal if count else _PREFIX_ONLY
+                if value <= 0.0:
+                    score = value + scores[end]
                     if not best_end or score >= best:
                         best, best_end = score, end
                 if end >= n:
                     break
                 end += 1
                 fragment = block[start:end]
-                count = freq.get(fragment)
             if not best_end:
                 best, best_end = unknown + scores[start + 1], start + 1
             scores[start], ends[start] = best, best_end

@@ -8,9 +8,11 @@ text offset.
 from __future__ import annotations
 
 import logging
+import re
 import weakref
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -67,6 +69,7 @@ def blank_chinese() -> Language:
     return nlp
 
 
+_SPACE_RUN = re.compile(r"\s\s")
 _FAST_CUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -79,27 +82,34 @@ def fast_cut(tokenizer=None) -> FastCut:
     return cut
 
 
-def jieba_words(text: str, tokenizer=None) -> list[tuple[str, int]]:
-    """(word, start) pairs of jieba's default cut (HMM on), whitespace runs kept as single tokens
-    (default: the packaged tokenizer)."""
-    out: list[tuple[str, int]] = []
-    start = 0
+def words_of(text: str, tokenizer=None) -> list[str]:
+    """jieba's default cut (HMM on) of text with each whitespace run as one token; joined they are text."""
+    words = list(fast_cut(tokenizer).cut(text))
+    if not _SPACE_RUN.search(text):
+        return words  # jieba splits whitespace one character at a time: only runs need joining
+    out: list[str] = []
     previous_space = False
-    for word in fast_cut(tokenizer).cut(text):
+    for word in words:
         space = word.isspace()
         if space and previous_space:
-            last, last_start = out[-1]
-            out[-1] = (last + word, last_start)
+            out[-1] += word
         else:
-            out.append((word, start))
+            out.append(word)
         previous_space = space
-        start += len(word)
     return out
+
+
+def jieba_words(text: str, tokenizer=None) -> list[tuple[str, int]]:
+    """(word, start) pairs of `words_of` (default: the packaged tokenizer)."""
+    words = words_of(text, tokenizer)
+    if not words:
+        return []
+    return list(zip(words, accumulate((len(w) for w in words[:-1]), initial=0), strict=True))
 
 
 def sentence_words(text: str) -> list[str]:
     """The jieba words of one sentence (whitespace runs kept as single tokens); joined they are text."""
-    return [word for word, _start in jieba_words(text)]
+    return words_of(text)
 
 
 def build_doc(text: str, sentences: list[Sentence], words: list[list[str]]) -> Doc:
