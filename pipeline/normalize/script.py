@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import opencc
@@ -32,8 +32,15 @@ def _sample(text: str) -> str:
     return "\n".join(text[i : i + SAMPLE_CHARS // 8] for i in range(0, len(text), step))
 
 
+@lru_cache(maxsize=2)
+def convert(text: str, config: str) -> str:
+    """OpenCC's conversion of text; the last results are kept because script detection converts the
+    same text with t2s that the conversion step converts right after (documents up to SAMPLE_CHARS)."""
+    return converter(config).convert(text)
+
+
 def _changed_chars(text: str, config: str) -> int:
-    converted = converter(config).convert(text)
+    converted = convert(text, config)
     if len(converted) == len(text):
         return count_changed(text, converted)
     return sum(a != b for a, b in zip(text, converted))
@@ -72,7 +79,7 @@ def _line_edits(old: str, new: str, offset: int) -> list[Edit]:
 def convert_to_simplified(text: str, config: str = "t2s") -> tuple[str, Alignment, dict[str, int]]:
     """Convert with OpenCC; lines whose length changed (tw2sp phrases) are aligned with difflib."""
     cc = converter(config)
-    converted = cc.convert(text)
+    converted = convert(text, config)
     old_lines = text.split("\n")
     new_lines = converted.split("\n")
     if len(new_lines) != len(old_lines):
