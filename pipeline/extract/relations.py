@@ -284,16 +284,22 @@ def extract_relations(ctx: ExtractionContext, extractor: Extractor) -> list[Reco
     carried: str | None = None
     paragraph = -1
     best: dict[tuple[str, str, str], tuple[float, int, Link, Sentence, str | None]] = {}
+    mentions_in: dict[str | None, list[Mention]] = {}
+    for m in mentions:
+        mentions_in.setdefault(m.sentence_id, []).append(m)
+    figures_in: dict[str | None, list[Figure]] = {}
+    for f in figures:
+        figures_in.setdefault(f.sentence_id, []).append(f)
     for sentence in body:
         local = [Local(m.norm_start - sentence.norm_start, m.norm_end - sentence.norm_start, m.entity_id, m.type)
-                 for m in mentions if m.sentence_id == sentence.id]
+                 for m in mentions_in.get(sentence.id, [])]
         if sentence.paragraph != paragraph:
             carried, paragraph = None, sentence.paragraph
         heading = headings.get(sentence.section_id or "", "")
         links = sentence_links(sentence.text, local, main, authors, heading, parents, carried)
         own_cues = cue_positions(sentence.text)
         carried = own_cues[-1][2] if own_cues else None
-        sentence_figures = [f for f in figures if f.sentence_id == sentence.id]
+        sentence_figures = figures_in.get(sentence.id, [])
         for link in links:
             key = canonical(link)
             figure_id = link_figure(link, sentence, local, links, sentence_figures)
