@@ -10,6 +10,7 @@ is about it, else none.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -274,14 +275,19 @@ def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record
     periods_by_sentence = {s.id: merge_periods(ctx.periods(s.text), bare_periods(s.text, doc_period))
                            for s in sentences}
     inherited = inherited_periods(ctx.norm.text, sentences, periods_by_sentence)
-    paragraphs_with_main = {s.paragraph for s in sentences for e in entities
-                            if e.entity_id == main and s.norm_start <= e.start < s.norm_end}
+    entities = sorted(entities, key=lambda e: e.start)
+    entity_starts = [e.start for e in entities]
+    paragraphs_with_main = {s.paragraph for s in sentences
+                            for e in entities[bisect_left(entity_starts, s.norm_start):
+                                              bisect_left(entity_starts, s.norm_end)] if e.entity_id == main}
     figures: list[Record] = []
     for sentence in sentences:
         quantities = ctx.quantities(sentence.text)
         local_entities = [
             EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
-            for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end
+            for e in entities[bisect_left(entity_starts, sentence.norm_start):
+                              bisect_left(entity_starts, sentence.norm_end)]
+            if e.end <= sentence.norm_end
         ]
         for q in quantities:
             if not is_figure(q, sentence.text, quantities, local_entities):
