@@ -191,9 +191,17 @@ def plausible_name(name: str, tokenizer=None, *, in_name_position: bool = False)
 
 
 def dictionary_word(name: str, tokenizer=None) -> bool:
+    """A common word or phrase: in the dictionary, or made only of dictionary words of two or more characters
+    (芯片依赖, 大量数据) without a company ending; a name has a rare part (澜岳科技, 中际旭创) or ends like one
+    (蓝鲸科技)."""
     from pipeline.segment.tokens import jieba_tokenizer
 
-    return bool((tokenizer or jieba_tokenizer()).FREQ.get(name))
+    tokenizer = tokenizer or jieba_tokenizer()
+    if tokenizer.FREQ.get(name):
+        return True
+    pieces = tokenizer.lcut(name, HMM=False)
+    return (len(pieces) > 1 and not name.endswith(_ORG_SUFFIXES)
+            and all(len(p) > 1 and tokenizer.FREQ.get(p) for p in pieces))
 
 
 # Where a common word tagged by the model is a company: a business-link cue right before it (客户包括小米,

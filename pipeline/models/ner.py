@@ -30,6 +30,7 @@ NAME = "ner"
 LABELS = ("ORG", "PRODUCT", "PERSON")
 EPOCHS = 20
 SWAPPED_COPIES = 1  # name-swapped copies of each sentence with an organisation: contexts, not names, make an ORG
+INVENTED_SHARE = 0.3  # of the swapped names, invented ones (never seen, like most real unlisted names)
 DROPOUT = 0.2
 DEV_EVERY = 10  # every 10th sentence is held out to report a dev score
 TRAINING_FILES = ("sentences.jsonl", "ner_extra.jsonl")
@@ -89,16 +90,25 @@ def org_names(sentences: list[TrainingSentence]) -> tuple[list[str], list[str]]:
     return [n for n in names if n.isascii()], [n for n in names if not n.isascii()]
 
 
-def swap_names(sentence: TrainingSentence, latin: list[str], chinese: list[str], rng: random.Random) -> TrainingSentence:
-    """The sentence with each organisation name replaced by a random one of the same script (one replacement
-    per distinct name), spans recomputed."""
+def invented_name(name: str, hanzi: str, rng: random.Random) -> str:
+    """A name no sentence holds, shaped like `name`: 2-3 random characters of `hanzi` before the last two
+    characters of a longer Chinese name (its 科技, 集团 ...), a random capitalised word for a Latin one."""
+    if name.isascii():
+        word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 8)))
+        return word.capitalize() + name[len(name.split()[0]):]
+    stem = "".join(rng.choice(hanzi) for _ in range(rng.randint(2, 3)))
+    return stem + (name[-2:] if len(name) >= 4 else "")
+
+
+def swap_names(sentence: TrainingSentence, replacement) -> TrainingSentence:
+    """The sentence with each distinct organisation name replaced by `replacement(name)` (called at every
+    occurrence, the first answer kept), spans recomputed."""
     chosen: dict[str, str] = {}
     text, spans, pos = "", [], 0
     for start, end, label in sorted(sentence.spans):
         name = sentence.text[start:end]
         if label == "ORG":
-            pool = latin if name.isascii() else chinese
-            name = chosen.setdefault(name, rng.choice(pool) if pool else name)
+            name = chosen.setdefault(name, replacement(name))
         text += sentence.text[pos:start]
         spans.append((len(text), len(text) + len(name), label))
         text += name
@@ -107,10 +117,17 @@ def swap_names(sentence: TrainingSentence, latin: list[str], chinese: list[str],
 
 
 def with_swapped_names(sentences: list[TrainingSentence], seed: int) -> list[TrainingSentence]:
-    """The sentences plus SWAPPED_COPIES name-swapped copies of those that name an organisation (seeded)."""
+    """The sentences plus SWAPPED_COPIES copies of those that name an organisation, each name replaced by
+    another organisation name of the training set or, half the time, by an invented one (seeded)."""
     latin, chinese = org_names(sentences)
+    hanzi = "".join(sorted({c for name in chinese for c in name if "\u4e00" <= c <= "\u9fff"}))  # name characters
     rng = random.Random(seed)
-    swapped = [swap_names(s, latin, chinese, rng) for _ in range(SWAPPED_COPIES) for s in sentences
+
+    def replacement(name: str) -> str:
+        pool = latin if name.isascii() else chinese
+        return invented_name(name, hanzi, rng) if rng.random() < INVENTED_SHARE or not pool else rng.choice(pool)
+
+    swapped = [swap_names(s, replacement) for _ in range(SWAPPED_COPIES) for s in sentences
                if any(label == "ORG" for *_, label in s.spans)]
     return sentences + swapped
 

@@ -169,3 +169,10 @@ def test_filter_keeps_a_dictionary_word_only_in_a_name_position() -> None:
     sentences = [(0, "石榴发布新品。"), (7, "石榴扩产，石榴旗下的工厂满产。")]
     kept, _ = filter_model_spans(sentences, [[(0, 2, "ORG")], [(0, 2, "ORG"), (5, 7, "ORG")]], gazetteer, set())
     assert [k.start for k in kept] == [12]  # tagged three times, in a name position once
+
+
+def test_a_phrase_of_common_words_counts_as_a_dictionary_word() -> None:
+    from pipeline.extract.mentions import dictionary_word
+
+    assert dictionary_word("芯片依赖") and dictionary_word("小米")
+    assert not dictionary_word("澜岳科技") and not dictionary_word("蓝鲸科技")  # a rare part, a company ending
