@@ -282,7 +282,7 @@ def body_sentence_words(ctx: ExtractionContext) -> list[tuple[Sentence, list[str
 
 
 _ORG_SUFFIXES = ("公司", "集团", "科技", "研究", "资本", "证券", "银行", "基金", "控股", "实验室", "智能", "智算", "电子",
-                 "半导体", "云", "网络", "数据", "能源", "汽车", "医药", "微电子", "传媒", "股份", "算力")
+                 "半导体", "云", "网络", "数据", "能源", "汽车", "医药", "微电子", "传媒", "股份", "算力", "信息", "通信")
 # Sentences about business links are where organisations outside any list turn up.
 _LINK_CUES = ("客户", "供应商", "供货", "采购", "合作", "伙伴", "竞争", "对手", "收购", "并购", "投资", "入股", "持股",
               "旗下", "子公司", "代工", "订单", "签约", "合同", "创始", "CEO", "董事长")
