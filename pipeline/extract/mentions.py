@@ -6,8 +6,8 @@ forms need ASCII letter/digit boundaries (`Meta` is not in `Bare Metal`), the lo
 overlaps, context-restricted names need a context word in their sentence, and a match through a known
 misspelling gets a lower confidence. The NER runs on body sentences; a span it finds that no gazetteer
 match overlaps becomes an unknown entity (`known: false`), and every later occurrence of that name is
-a mention too. The `extractor` field says which matcher produced a row: `mentions@1/gazetteer`,
-`mentions@1/misspelling` or `mentions@1/ner`.
+a mention too. The `extractor` field says which matcher produced a row: `mentions@2/gazetteer`,
+`mentions@2/misspelling` or `mentions@2/ner`.
 """
 
 from __future__ import annotations
@@ -343,7 +343,7 @@ def to_mention(ctx: ExtractionContext, match: Match, extractor: Extractor) -> Me
     )
 
 
-@register("mentions", version="1", produces="mentions")
+@register("mentions", version="2", produces="mentions")
 def extract_mentions(ctx: ExtractionContext, extractor: Extractor) -> list[Record]:
     gazetteer = load_gazetteer()
     known = gazetteer_matches(ctx.norm.text, gazetteer, ctx.seg.sentences)
