@@ -10,8 +10,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-import opencc
 import pytest
+from leakcheck import LEAK_WINDOW, article_windows, clean, leaks, t2s
 
 from pipeline.ingest.decode import decode_bytes
 from pipeline.models import claims as model
@@ -25,11 +25,8 @@ ARTICLES = sorted(p for p in CORPUS.iterdir() if p.suffix in {".txt", ".html", "
 KEYS = {"id", "text", "script", "entities", "claim", "source"}
 SCRIPTS = {"simplified", "traditional", "mixed"}
 ID_RE = re.compile(r"c\d{4}")
-TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-PINYIN_RE = re.compile(rf"\((?=[a-zü]*[{TONES}])[a-zü{TONES}]+\)")
 SENTENCE_FINAL = "。！？!?"
 NOT_HEDGES = {"我们认为", "我們認為"}
-LEAK_WINDOW = 12
 MIN_ROWS = 300
 MIN_NON_CLAIMS = 100
 MIN_PER_TOPIC = 10
@@ -44,35 +41,6 @@ def rows_of(path: Path) -> list[dict]:
 
 def rows() -> list[dict]:
     return rows_of(EXTRA)
-
-
-@cache
-def t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def clean(text: str) -> str:
-    """Comparison form: converter pinyin artefacts and nbsp removed."""
-    return PINYIN_RE.sub("", text).replace("\u00a0", "")
-
-
-def forms(text: str) -> set[str]:
-    c = clean(text)
-    return {c, t2s().convert(c)}
-
-
-def windows(text: str, n: int = LEAK_WINDOW) -> set[str]:
-    return {text[i:i + n] for i in range(len(text) - n + 1)}
-
-
-@cache
-def article_windows(path: Path) -> frozenset[str]:
-    text = decode_bytes(path.read_bytes()).text
-    return frozenset(w for form in forms(text) for w in windows(form))
-
-
-def leaks(text: str, protected: frozenset[str]) -> list[str]:
-    return sorted(w for form in forms(text) for w in windows(form) if w in protected)
 
 
 def test_the_claim_loader_reads_every_row() -> None:

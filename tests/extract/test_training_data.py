@@ -11,8 +11,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-import opencc
 import pytest
+from leakcheck import LEAK_WINDOW, article_windows, clean, leaks, t2s
 
 from pipeline.ingest.decode import decode_bytes
 
@@ -35,10 +35,7 @@ NOT_HEDGES = {"我们认为", "我們認為"}
 SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ID_RE = re.compile(r"t\d{4}")
 NER_ID_RE = re.compile(r"n\d{4}")
-TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-PINYIN_RE = re.compile(rf"\((?=[a-zü]*[{TONES}])[a-zü{TONES}]+\)")
 SENTENCE_FINAL = "。！？!?"
-LEAK_WINDOW = 12
 
 MIN_SENTENCES = 600
 MIN_PER_TOPIC = 25
@@ -65,36 +62,6 @@ def rows() -> list[dict]:
 def all_rows() -> list[dict]:
     """Every training row of every file."""
     return rows() + rows_of(NER_EXTRA)
-
-
-@cache
-def t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def clean(text: str) -> str:
-    """Comparison form: converter pinyin artefacts and nbsp removed."""
-    return PINYIN_RE.sub("", text).replace("\u00a0", "")
-
-
-def forms(text: str) -> set[str]:
-    """The cleaned text as written and folded to Simplified, so script differences cannot hide a copy."""
-    c = clean(text)
-    return {c, t2s().convert(c)}
-
-
-def windows(text: str, n: int = LEAK_WINDOW) -> set[str]:
-    return {text[i:i + n] for i in range(len(text) - n + 1)}
-
-
-@cache
-def article_windows(path: Path) -> frozenset[str]:
-    text = decode_bytes(path.read_bytes()).text
-    return frozenset(w for form in forms(text) for w in windows(form))
-
-
-def leaks(row: dict, protected: frozenset[str]) -> list[str]:
-    return sorted(w for form in forms(row["text"]) for w in windows(form) if w in protected)
 
 
 def test_file_is_nonempty_jsonl() -> None:
@@ -202,7 +169,7 @@ def test_scripts_and_entity_types_present() -> None:
 
 def leaked_rows(article: Path) -> dict[str, list[str]]:
     protected = article_windows(article)
-    found = {r["id"]: leaks(r, protected)[:3] for r in all_rows()}
+    found = {r["id"]: leaks(r["text"], protected)[:3] for r in all_rows()}
     return {row_id: hits for row_id, hits in found.items() if hits}
 
 
@@ -219,6 +186,6 @@ def test_leak_guard_catches_a_copied_seed_run() -> None:
     seed_text = clean(decode_bytes(SEED.read_bytes()).text)
     body = next(line for line in seed_text.splitlines() if len(line) > 40)
     copied = {"text": "前言" + body[10:10 + LEAK_WINDOW] + "。"}
-    assert leaks(copied, article_windows(SEED))
+    assert leaks(copied["text"], article_windows(SEED))
     converted = {"text": t2s().convert(copied["text"])}
-    assert leaks(converted, article_windows(SEED))
+    assert leaks(converted["text"], article_windows(SEED))
