@@ -23,6 +23,7 @@ import pipeline
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.errors import UsageError
+from pipeline.export.jsonl import record_line
 from pipeline.ingest.sources import Source
 from pipeline.process import DocumentResult
 from pipeline.records import TABLES, ErrorRecord
@@ -98,9 +99,12 @@ def dump_entry(result: DocumentResult, fh: IO[str]) -> None:
         "error": result.error.model_dump(mode="json") if result.error else None,
     }
     fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+    for table, lines in result.lines.items():
+        for line in lines:
+            fh.write(f"{table}\t{line}\n")
     for table, records in result.tables.items():
         for record in records:
-            fh.write(f"{table}\t{record.model_dump_json()}\n")
+            fh.write(f"{table}\t{record_line(record)}\n")
 
 
 def load_entry(source: Source, fh: IO[str]) -> DocumentResult:

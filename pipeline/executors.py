@@ -18,7 +18,7 @@ from functools import partial
 from pipeline.config import RunConfig
 from pipeline.ids import stable_id
 from pipeline.ingest.sources import Source
-from pipeline.process import DocumentResult, process_source
+from pipeline.process import DocumentResult, process_serialized, process_source
 from pipeline.records import ErrorRecord
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,8 @@ class DaskPool:
 def make_executor(config: RunConfig, n_documents: int) -> InProcess | LocalPool | DaskPool:
     """The executor the config asks for; never more local workers than documents to process."""
     task = partial(process_source, config=config)
+    remote = partial(process_serialized, task)  # workers send JSONL lines, not records to rebuild
     if config.executor == "dask":
-        return DaskPool(task, config.workers, config, config.scheduler)
+        return DaskPool(remote, config.workers, config, config.scheduler)
     workers = min(config.workers, n_documents)
-    return LocalPool(task, workers, config) if workers > 1 else InProcess(task)
+    return LocalPool(remote, workers, config) if workers > 1 else InProcess(task)

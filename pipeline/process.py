@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from pipeline.config import RunConfig
 from pipeline.errors import YanbaoError
+from pipeline.export.jsonl import record_line
 from pipeline.extract.registry import ExtractionContext, resolve
 from pipeline.ids import stable_id
 from pipeline.ingest import RawDocument, ingest
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 class DocumentResult:
     source: Source
     tables: dict[str, list[Record]] = field(default_factory=dict)
+    # Tables already serialized as JSONL lines (by a worker process, see `serialized`), by table name.
+    lines: dict[str, list[str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     sha256: str | None = None
     size_bytes: int | None = None
@@ -109,3 +113,20 @@ def process_source(source: Source, config: RunConfig) -> DocumentResult:
         result.tables = {}
         result.error = error_record(source, stage, exc)
     return result
+
+
+def serialized(result: DocumentResult) -> DocumentResult:
+    """The result with its tables as JSONL lines, except the entities the run merges across documents.
+
+    Pool and cluster workers return this form: serializing in the worker spreads the work over every core
+    and spares the single process that writes the tables from rebuilding each record it receives.
+    """
+    lines = {table: [record_line(r) for r in records] for table, records in result.tables.items()
+             if table != "entities"}
+    entities = {"entities": result.tables["entities"]} if "entities" in result.tables else {}
+    return replace(result, tables=entities, lines={**result.lines, **lines})
+
+
+def process_serialized(task: Callable[[Source], DocumentResult], source: Source) -> DocumentResult:
+    """`task(source)` in serialized form (the task executors send to worker processes)."""
+    return serialized(task(source))

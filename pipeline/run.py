@@ -106,6 +106,9 @@ def iter_results(
 
 
 def _write_result(result: DocumentResult, writers: dict[str, JsonlTableWriter], entity_index: EntityIndex) -> None:
+    for table, lines in result.lines.items():
+        for line in lines:
+            writers[table].write_line(line)
     for table, records in result.tables.items():
         if table == "entities":
             entity_index.add(records)

@@ -12,6 +12,14 @@ from pipeline.export.text import scrub_record
 from pipeline.records import Record
 
 
+def record_line(record: Record) -> str:
+    """A record as one JSONL line (no newline); lone surrogates are not UTF-8: replaced one for one (text.py)."""
+    try:
+        return record.model_dump_json()
+    except PydanticSerializationError:
+        return scrub_record(record).model_dump_json()
+
+
 class JsonlTableWriter:
     """Append records as they arrive; `commit` renames the finished file into place, `abort` removes it."""
 
@@ -22,11 +30,11 @@ class JsonlTableWriter:
         self.count = 0
 
     def write(self, record: Record) -> None:
+        self.write_line(record_line(record))
+
+    def write_line(self, line: str) -> None:
+        """Append a record already serialized by `record_line` (a worker process did it)."""
         assert self._fh is not None, "writer already closed"
-        try:
-            line = record.model_dump_json()
-        except PydanticSerializationError:  # lone surrogates are not UTF-8: replaced one for one (text.py)
-            line = scrub_record(record).model_dump_json()
         self._fh.write(line)
         self._fh.write("\n")
         self.count += 1
