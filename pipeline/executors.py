@@ -187,9 +187,10 @@ class DaskPool:
 
 def make_executor(config: RunConfig, n_documents: int) -> InProcess | LocalPool | DaskPool:
     """The executor the config asks for; never more local workers than documents to process."""
-    task = partial(process_source, config=config)
-    remote = partial(process_serialized, task)  # workers send JSONL lines, not records to rebuild
+    # Results come back as JSONL lines, serialized once where the document was processed: the table writer
+    # and the cache both use them, and a pool's writing process never rebuilds records.
+    task = partial(process_serialized, partial(process_source, config=config))
     if config.executor == "dask":
-        return DaskPool(remote, config.workers, config, config.scheduler)
+        return DaskPool(task, config.workers, config, config.scheduler)
     workers = min(config.workers, n_documents)
-    return LocalPool(remote, workers, config) if workers > 1 else InProcess(task)
+    return LocalPool(task, workers, config) if workers > 1 else InProcess(task)

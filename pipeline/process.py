@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class DocumentResult:
     source: Source
     tables: dict[str, list[Record]] = field(default_factory=dict)
-    # Tables already serialized as JSONL lines (by a worker process, see `serialized`), by table name.
+    # Tables already serialized as JSONL lines (see `serialized`), by table name.
     lines: dict[str, list[str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     sha256: str | None = None
@@ -118,8 +118,8 @@ def process_source(source: Source, config: RunConfig) -> DocumentResult:
 def serialized(result: DocumentResult) -> DocumentResult:
     """The result with its tables as JSONL lines, except the entities the run merges across documents.
 
-    Pool and cluster workers return this form: serializing in the worker spreads the work over every core
-    and spares the single process that writes the tables from rebuilding each record it receives.
+    Every executor returns this form: each record is serialized once, where it was made (in a pool, spread
+    over every core), and the table writer and the cache both use the lines.
     """
     lines = {table: [record_line(r) for r in records] for table, records in result.tables.items()
              if table != "entities"}
