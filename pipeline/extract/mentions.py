@@ -247,13 +247,15 @@ def filter_model_spans(sentences: list[tuple[int, str]], spans: list[list[tuple[
     dropped: list[tuple[ModelSpan, str]] = []
     for (offset, text), sentence_spans in zip(sentences, spans, strict=True):
         trimmed = [(*trim(text, s, e), label) for s, e, label in sentence_spans]
+        # plausible_name may segment the name (dictionary_word): judge each span once.
+        plausible = [plausible_name(text[s:e], tokenizer) for s, e, _ in trimmed]
         names = [(s - offset, e - offset) for s, e in _runs(occupied, offset, offset + len(text))]
-        names += [(s, e) for s, e, _ in trimmed if plausible_name(text[s:e], tokenizer)]
-        for start, end, label in trimmed:
+        names += [(s, e) for (s, e, _), ok in zip(trimmed, plausible, strict=True) if ok]
+        for (start, end, label), ok in zip(trimmed, plausible, strict=True):
             span = ModelSpan(offset + start, offset + end, text[start:end], label)
             if gazetteer.lookup(span.name) is not None or occupied.intersection(range(span.start, span.end)):
                 dropped.append((span, "gazetteer"))
-            elif plausible_name(span.name, tokenizer):
+            elif ok:
                 kept.append(span)
             elif not plausible_name(span.name, tokenizer, in_name_position=True):
                 dropped.append((span, "not name-like"))
