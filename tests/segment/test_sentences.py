@@ -59,3 +59,18 @@ def test_sentences_are_ordered_disjoint_and_stripped(text: str) -> None:
         chunk = text[span.start : span.end]
         assert chunk == chunk.strip() and "\n" not in chunk
         previous_end = span.end
+
+
+def test_the_on_demand_doc_holds_every_sentence_as_its_words() -> None:
+    from pipeline.normalize import normalize
+    from pipeline.segment import segment
+
+    norm = normalize("标题\n\n英伟达的客户包括微软。  Meta 也是客户！\n结尾")
+    seg = segment("doc", norm)
+    assert seg.doc.text == norm.text
+    # The whitespace between sentences is in the Doc too, as tokens that start no sentence.
+    assert [s.text.strip() for s in seg.doc.sents] == [s.text for s in seg.sentences]
+    for sentence, words in zip(seg.sentences, seg.words, strict=True):
+        assert "".join(words) == sentence.text
+        span = seg.doc.char_span(sentence.norm_start, sentence.norm_end)
+        assert span is not None and [t.text for t in span] == words
