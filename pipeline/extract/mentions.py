@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,11 +25,11 @@ from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Entity, Mention, Record, Sentence
 from pipeline.resources import parse_yaml
+from pipeline.segment.tokens import jieba_tokenizer
 
 EXACT_CONFIDENCE = 0.95
 MISSPELLING_CONFIDENCE = 0.7
 NER_CONFIDENCE = 0.6
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _SHORT_LATIN = re.compile(r"^[\x21-\x7e]{1,3}$")
 _WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 # A model span must hold a CJK character or a Latin letter.
@@ -61,8 +62,8 @@ class Form:
 
 
 def fold(text: str) -> str:
-    """ASCII-only lowercase, so offsets never move."""
-    return text.translate(_ASCII_LOWER)
+    """ASCII-only lowercase, so offsets never move (bytes.lower touches ASCII letters only)."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 _FORMS: dict[int, tuple[Gazetteer, tuple[Form, ...]]] = {}
@@ -136,9 +137,11 @@ def form_index(gazetteer: Gazetteer) -> FormIndex[Form]:
     return cached[1]
 
 
-def gazetteer_matches(text: str, gazetteer: Gazetteer, sentences: list[Sentence] | None = None) -> list[Match]:
-    """Every gazetteer entity in text: longest match wins, context-restricted names only in context."""
-    folded = fold(text)
+def gazetteer_matches(text: str, gazetteer: Gazetteer, sentences: list[Sentence] | None = None,
+                      folded: str | None = None) -> list[Match]:
+    """Every gazetteer entity in text (`folded`: `fold(text)` when the caller has it): longest match wins,
+    context-restricted names only in context."""
+    folded = fold(text) if folded is None else folded
     candidates = []
     for start, end, form in form_index(gazetteer).find(text, folded):
         if not _bounded(text, start, end):
@@ -194,8 +197,6 @@ def dictionary_word(name: str, tokenizer=None) -> bool:
     """A common word or phrase: in the dictionary, or made only of dictionary words of two or more characters
     (芯片依赖, 大量数据) without a company ending; a name has a rare part (澜岳科技, 中际旭创) or ends like one
     (蓝鲸科技)."""
-    from pipeline.segment.tokens import jieba_tokenizer
-
     tokenizer = tokenizer or jieba_tokenizer()
     if tokenizer.FREQ.get(name):
         return True
@@ -290,26 +291,47 @@ _LINK_CUES = ("客户", "供应商", "供货", "采购", "合作", "伙伴", "�
               "旗下", "子公司", "代工", "订单", "签约", "合同", "创始", "CEO", "董事长")
 
 
-def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence) -> bool:
+def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence, tokenizer=None) -> bool:
     """Is the sentence worth the NER model? The model is the pipeline's most expensive step, and most
-    sentences name only gazetteer entities or none: run it where a business-link cue appears, or where a
-    word outside the gazetteer's matches looks like a name (capitalised Latin, an organisation suffix)."""
-    if any(cue in sentence.text for cue in _LINK_CUES):
-        return True
+    sentences name only gazetteer entities or none. A span it finds is kept only when it looks like a name
+    (a capitalised Latin word, a Chinese word outside the dictionary or ending like a company) or stands in
+    a name position (`name_position`): run it where a word outside the gazetteer's matches looks like a name,
+    and in sentences about business links (where unlisted organisations turn up) that hold an unknown word,
+    a link cue before a name, or a list joined to a known name."""
+    freq = (tokenizer or jieba_tokenizer()).FREQ
+    unknown = False
     offset = sentence.norm_start
     for word in words:
         start = offset
         offset += len(word)
         if len(word) < 2 or occupied.intersection(range(start, offset)):
             continue
-        if word.isascii() and any(c.isupper() for c in word) and fold(word) not in not_entities():
+        if word.isascii():
+            if any(c.isupper() for c in word) and fold(word) not in not_entities():
+                return True
+        elif word.endswith(_ORG_SUFFIXES):
             return True
-        if not word.isascii() and word.endswith(_ORG_SUFFIXES):
-            return True
-    return False
+        elif not freq.get(word):
+            unknown = True
+    if not any(cue in sentence.text for cue in _LINK_CUES):
+        return False
+    return unknown or bool(_CUE_BEFORE_ANYWHERE.search(sentence.text)) or _listed_with_match(sentence, occupied)
 
 
-def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazetteer) -> list[Match]:
+_CUE_BEFORE_ANYWHERE = re.compile(_CUE_BEFORE.pattern.removesuffix("$"))
+
+
+_LIST_SEPARATOR = re.compile("|".join(sorted(map(re.escape, _LIST_SEPARATORS), key=len, reverse=True)))
+
+
+def _listed_with_match(sentence: Sentence, occupied: set[int]) -> bool:
+    """Does a list separator touch a gazetteer match in the sentence (腾讯、X)?"""
+    offset = sentence.norm_start
+    return any(offset + m.start() - 1 in occupied or offset + m.end() in occupied
+               for m in _LIST_SEPARATOR.finditer(sentence.text))
+
+
+def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazetteer, folded: str) -> list[Match]:
     """NER spans in body sentences that no gazetteer match overlaps, then every occurrence of those names."""
     from pipeline.models.ner import load_model, predict_spans_batch
 
@@ -322,7 +344,7 @@ def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazette
     predictions = predict_spans_batch(nlp, [words for _, words in pairs])
     kept, _ = filter_model_spans([(s.norm_start, s.text) for s, _ in pairs], predictions, gazetteer, occupied)
     found = {span.name: (slug(span.name, span.label), span.label) for span in reversed(kept)}
-    text, folded = ctx.norm.text, fold(ctx.norm.text)
+    text = ctx.norm.text
     candidates = []
     for name, (entity_id, label) in found.items():
         form = Form(name if _SHORT_LATIN.match(name) else fold(name), entity_id, bool(_SHORT_LATIN.match(name)), False)
@@ -332,9 +354,8 @@ def model_matches(ctx: ExtractionContext, taken: list[Match], gazetteer: Gazette
     return select_longest(candidates)
 
 
-def to_mention(ctx: ExtractionContext, match: Match, extractor: Extractor) -> Mention:
+def to_mention(ctx: ExtractionContext, match: Match, extractor: Extractor, sentence: Sentence | None) -> Mention:
     start, end = ctx.norm.alignment.to_raw(match.start, match.end)
-    sentence = next((s for s in ctx.seg.sentences if s.norm_start <= match.start < s.norm_end), None)
     return Mention(
         id=stable_id(ctx.doc_id, "mention", start, end, match.entity_id),
         doc_id=ctx.doc_id, start=start, end=end, norm_start=match.start, norm_end=match.end,
@@ -345,13 +366,25 @@ def to_mention(ctx: ExtractionContext, match: Match, extractor: Extractor) -> Me
     )
 
 
+def sentence_at(sentences: list[Sentence], starts: list[int], pos: int) -> Sentence | None:
+    """The sentence whose normalized span holds pos (`starts`: the sentences' norm_start, ascending)."""
+    index = bisect_right(starts, pos) - 1
+    if index >= 0 and pos < sentences[index].norm_end:
+        return sentences[index]
+    return None
+
+
 @register("mentions", version="2", produces="mentions")
 def extract_mentions(ctx: ExtractionContext, extractor: Extractor) -> list[Record]:
     gazetteer = load_gazetteer()
-    known = gazetteer_matches(ctx.norm.text, gazetteer, ctx.seg.sentences)
-    unknown = model_matches(ctx, known, gazetteer)
+    folded = fold(ctx.norm.text)
+    known = gazetteer_matches(ctx.norm.text, gazetteer, ctx.seg.sentences, folded)
+    unknown = model_matches(ctx, known, gazetteer, folded)
     matches = sorted(known + unknown, key=lambda m: m.start)
-    return [to_mention(ctx, m, extractor) for m in matches if not _in_corrupt(ctx, m)]
+    sentences = ctx.seg.sentences
+    starts = [s.norm_start for s in sentences]
+    return [to_mention(ctx, m, extractor, sentence_at(sentences, starts, m.start)) for m in matches
+            if not _in_corrupt(ctx, m)]
 
 
 def _in_corrupt(ctx: ExtractionContext, match: Match) -> bool:
