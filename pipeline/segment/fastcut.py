@@ -26,6 +26,7 @@ _HMM_HAN = re.compile("([\u4e00-\u9fd5]+)")
 # Marks a dictionary entry that is only the prefix of longer words (count 0): log-probabilities are <= 0.
 _PREFIX_ONLY = 1.0
 _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
+MAX_REMEMBERED_RUNS = 100_000  # HMM results kept per FastCut (a few MB); cleared when full
 
 
 class FastCut:
@@ -38,6 +39,8 @@ class FastCut:
         self.total = tokenizer.total
         self.logtotal = log(tokenizer.total)
         self._known: dict[str, float] = {}
+        self._runs: dict[str, tuple[str, ...]] = {}
+        self._force_split = len(finalseg.Force_Split_Words)
 
     def _refresh(self) -> None:
         """The tokenizer gained words (add_word changes total and counts): cached log-probabilities are stale."""
@@ -45,6 +48,10 @@ class FastCut:
             self.freq, self.total = self.tokenizer.FREQ, self.tokenizer.total
             self.logtotal = log(self.total)
             self._known = {}
+            self._runs = {}
+        if len(finalseg.Force_Split_Words) != self._force_split:  # del_word: a word the HMM must split
+            self._force_split = len(finalseg.Force_Split_Words)
+            self._runs = {}
 
     def route(self, block: str) -> list[int]:
         """ends[i]: the exclusive end of the word that starts at i on jieba's most probable path.
@@ -100,15 +107,17 @@ class FastCut:
         if buf_start >= 0:
             yield from self._flush(block[buf_start:], freq)
 
-    @staticmethod
-    def _flush(buf: str, freq: dict[str, int]) -> Iterator[str]:
-        """A run of single characters: one character as is, a dictionary word letter by letter, else the HMM."""
-        if len(buf) == 1:
-            yield buf
-        elif not freq.get(buf):
-            yield from hmm_cut(buf)
-        else:
-            yield from buf
+    def _flush(self, buf: str, freq: dict[str, int]) -> tuple[str, ...] | str:
+        """A run of single characters: one character as is, a dictionary word letter by letter, else the HMM
+        (remembered per run: short runs such as 也是 or 而言 recur in every text)."""
+        if len(buf) == 1 or freq.get(buf):
+            return buf
+        words = self._runs.get(buf)
+        if words is None:
+            if len(self._runs) >= MAX_REMEMBERED_RUNS:
+                self._runs.clear()
+            words = self._runs[buf] = tuple(hmm_cut(buf))
+        return words
 
     def cut(self, text: str) -> Iterator[str]:
         self._refresh()
