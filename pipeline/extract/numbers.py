@@ -246,7 +246,9 @@ def resolve_numeral(text: str) -> tuple[Decimal, bool, Decimal, bool] | None:
     return parsed.value, parsed.more, parsed.scale, parsed.digit_sequence
 
 
+@lru_cache(maxsize=16384)
 def _resolve(text: str) -> _Parsed | None:
+    """Cached: the same short numerals (一, 10, 2025) recur in every document, and the result is immutable."""
     if not text:
         return None
     with localcontext() as ctx:
@@ -321,6 +323,8 @@ def _resolve_exact(text: str) -> _Parsed | None:
 
 def _pieces(run: str) -> list[tuple[int, int]]:
     """Split a candidate run at stray commas (1,2345 or 2023,2024 are two numbers)."""
+    if "," not in run and run.count(".") < 2:
+        return [(0, len(run))] if run else []  # the usual run: nothing to split
     pieces: list[tuple[int, int]] = []
     start = 0
     for match in re.finditer(r",", run):

@@ -49,28 +49,34 @@ class _Grammar:
         halves = _alternation(list(data["halves"]))
         connectors = _alternation(data["year_range_connectors"])
         edges = _alternation(data["year_edge_words"])
-        self.patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = [
-            (re.compile(rf"(?<![A-Za-z])FY ?'?{_Y_AFTER}"), lambda m: f"FY{_year(m['y'])}"),
-            (re.compile(rf"{_Y} ?(?:年度?)?(?:{fiscal})"), lambda m: f"FY{_year(m['y'])}"),
-            (re.compile(rf"(?<![\dA-Za-z])(?P<q>[1-4])Q{_Y_AFTER}"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
-            (re.compile(rf"{_Y}Q(?P<q>[1-4])(?!\d)"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
-            (re.compile(rf"(?<![A-Za-z])Q(?P<q>[1-4])(?: ?'| ){_Y_AFTER}"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
-            (re.compile(rf"{_Y} ?年 ?Q(?P<q>[1-4])(?!\d)"), lambda m: f"{_year(m['y'])}Q{m['q']}"),
-            (re.compile(rf"{_Y} ?年(?:的)?(?P<qw>{quarters})"), self._quarter_words),
-            (re.compile(rf"(?<![\dA-Za-z])(?P<h>[12])H{_Y_AFTER}"), lambda m: f"{_year(m['y'])}H{m['h']}"),
-            (re.compile(rf"(?<![A-Za-z])H(?P<h>[12])(?: ?'| ){_Y_AFTER}"), lambda m: f"{_year(m['y'])}H{m['h']}"),
-            (re.compile(rf"{_Y}H(?P<h>[12])(?!\d)"), lambda m: f"{_year(m['y'])}H{m['h']}"),
-            (re.compile(rf"{_Y} ?年(?P<hw>{halves})"), lambda m: f"{_year(m['y'])}{data['halves'][m['hw']]}"),
+        fiscal_needs = "年" if all("年" in w for w in data["fiscal_year_words"]) else ""
+        # (pattern, literal every match contains, value builder): a pattern whose literal is absent is skipped
+        self.patterns: list[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str | None]]] = [
+            (re.compile(rf"(?<![A-Za-z])FY ?'?{_Y_AFTER}"), "FY", lambda m: f"FY{_year(m['y'])}"),
+            (re.compile(rf"{_Y} ?(?:年度?)?(?:{fiscal})"), fiscal_needs, lambda m: f"FY{_year(m['y'])}"),
+            (re.compile(rf"(?<![\dA-Za-z])(?P<q>[1-4])Q{_Y_AFTER}"), "Q", lambda m: f"{_year(m['y'])}Q{m['q']}"),
+            (re.compile(rf"{_Y}Q(?P<q>[1-4])(?!\d)"), "Q", lambda m: f"{_year(m['y'])}Q{m['q']}"),
+            (re.compile(rf"(?<![A-Za-z])Q(?P<q>[1-4])(?: ?'| ){_Y_AFTER}"), "Q",
+             lambda m: f"{_year(m['y'])}Q{m['q']}"),
+            (re.compile(rf"{_Y} ?年 ?Q(?P<q>[1-4])(?!\d)"), "Q", lambda m: f"{_year(m['y'])}Q{m['q']}"),
+            (re.compile(rf"{_Y} ?年(?:的)?(?P<qw>{quarters})"), "年", self._quarter_words),
+            (re.compile(rf"(?<![\dA-Za-z])(?P<h>[12])H{_Y_AFTER}"), "H", lambda m: f"{_year(m['y'])}H{m['h']}"),
+            (re.compile(rf"(?<![A-Za-z])H(?P<h>[12])(?: ?'| ){_Y_AFTER}"), "H",
+             lambda m: f"{_year(m['y'])}H{m['h']}"),
+            (re.compile(rf"{_Y}H(?P<h>[12])(?!\d)"), "H", lambda m: f"{_year(m['y'])}H{m['h']}"),
+            (re.compile(rf"{_Y} ?年(?P<hw>{halves})"), "年", lambda m: f"{_year(m['y'])}{data['halves'][m['hw']]}"),
             (
                 re.compile(
                     rf"(?<![\dA-Za-z.])(?P<a>(?:19|20)\d\d|\d\d)(?!\d)年?(?:{connectors})"
                     rf"(?P<b>(?:19|20)\d\d|\d\d)(?!\d)年(?:{edges})?"
                 ),
+                "年",
                 self._year_range,
             ),
-            (re.compile(r"(?<![\dA-Za-z.])(?P<cy>[〇零一二三四五六七八九]{4})年"), self._chinese_year),
-            (re.compile(rf"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d\d)(?!\d) ?年(?:{edges})?"), lambda m: str(int(m["y"]))),
-            (re.compile(rf"(?<![\dA-Za-z.])(?P<y>\d\d)(?!\d)年(?P<edge>{edges})?"), self._two_digit_year),
+            (re.compile(r"(?<![\dA-Za-z.])(?P<cy>[〇零一二三四五六七八九]{4})年"), "年", self._chinese_year),
+            (re.compile(rf"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d\d)(?!\d) ?年(?:{edges})?"), "年",
+             lambda m: str(int(m["y"]))),
+            (re.compile(rf"(?<![\dA-Za-z.])(?P<y>\d\d)(?!\d)年(?P<edge>{edges})?"), "年", self._two_digit_year),
         ]
         self.before = sorted(data["duration_markers_before"], key=len, reverse=True)
         self.after = sorted(data["duration_markers_after"], key=len, reverse=True)
@@ -130,7 +136,9 @@ def find_periods(text: str) -> list[Period]:
     if "年" not in folded and not _TWO_DIGITS.search(folded):
         return []  # every pattern needs two digits in a row, except a Chinese-numeral year, which needs 年
     found: list[tuple[int, int, str]] = []
-    for pattern, build in _grammar().patterns:
+    for pattern, needs, build in _grammar().patterns:
+        if needs not in folded:
+            continue
         for match in pattern.finditer(folded):
             value = build(match)
             if value is not None:

@@ -549,6 +549,11 @@ def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
     return index < len(starts) and starts[index] < end
 
 
+def _may_hold_url(text: str) -> bool:
+    """Cheap gate for url_re, which needs :// or www."""
+    return "://" in text or "www." in text
+
+
 def _list_marker(text: str, newlines: list[int], start: int, end: int) -> bool:
     """1.1、 / 一、 / 1) / (2) at the start of a line; `newlines` holds the positions of every newline."""
     index = bisect.bisect_left(newlines, start)
@@ -559,11 +564,14 @@ def _list_marker(text: str, newlines: list[int], start: int, end: int) -> bool:
     return after[:1] in ("、", ")", "）", "]") or (after[:1] in (".", "．") and not after[1:2].isdigit())
 
 
+_KEPT_COMMA = re.compile(r"(?<=[0-9])，|，(?=[0-9])")
+
+
 def _fold(text: str) -> str:
     """fold_text, except that a full-width comma next to ASCII digits stays a comma of the sentence
     ($20，300美圆 is two amounts; ９，９９９ written in full-width digits is one number)."""
     folded = fold_text(text)
-    keep = [m.start() for m in re.finditer(r"(?<=[0-9])，|，(?=[0-9])", text)]
+    keep = [m.start() for m in _KEPT_COMMA.finditer(text)] if "，" in text else []
     if not keep:
         return folded
     chars = list(folded)
@@ -575,23 +583,25 @@ def _fold(text: str) -> str:
 def find_quantities(text: str, *, default_dollar: str = "USD", periods: list[Period] | None = None) -> list[Quantity]:
     """Every quantity in `text` (raw or normalised), sorted and non-overlapping; no figure filtering.
     `periods` is find_periods(text) when the caller already has it."""
-    units = _units()
     compressed, cut_at, removed = _compress(_fold(text))
-    stop_starts, stop_ends = _intervals(units.stopword_re, compressed)
-    url_starts, url_ends = _intervals(units.url_re, compressed)
-    if periods is None:
-        periods = find_periods(text)
-    period_starts = [p.start for p in periods]
-    period_ends = [p.end for p in periods]
-    newlines = [m.start() for m in re.finditer("\n", text)]
-
-    def original(pos: int) -> int:
-        return _to_original(pos, cut_at, removed)
-
     with localcontext() as ctx:
         # exact arithmetic on every value the text can hold (units and scales multiply long numerals)
         ctx.prec, ctx.Emax, ctx.Emin = len(text) + 60, 999_999, -999_999
         candidates = _candidates(compressed, default_dollar)
+    if not candidates:
+        return []
+    units = _units()
+    stop_starts, stop_ends = _intervals(units.stopword_re, compressed)
+    url_starts, url_ends = _intervals(units.url_re, compressed) if _may_hold_url(compressed) else ([], [])
+    if periods is None:
+        periods = find_periods(text)
+    period_starts = [p.start for p in periods]
+    period_ends = [p.end for p in periods]
+    newlines = [m.start() for m in re.finditer("\n", text)] if "\n" in text else []
+
+    def original(pos: int) -> int:
+        return _to_original(pos, cut_at, removed)
+
     quantities: list[Quantity] = []
     for candidate in candidates:
         if candidate.ordinal or candidate.word_like:
