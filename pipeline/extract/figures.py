@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.extract.periods import Period, find_periods
 from pipeline.extract.quantities import Quantity
@@ -36,11 +37,18 @@ class EntitySpan:
     type: str
 
 
+@lru_cache(maxsize=64)
+def _breaks(text: str) -> list[int]:
+    """Positions of the clause-break characters of a sentence (each figure asks several times)."""
+    return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between , ; : and sentence ends) of text that holds [start, end)."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, end)), len(text))
-    return left, right
+    breaks = _breaks(text)
+    before = bisect_left(breaks, start)  # breaks are one character: those before `start` end by it
+    after = bisect_left(breaks, end)
+    return (breaks[before - 1] + 1 if before else 0), (breaks[after] if after < len(breaks) else len(text))
 
 
 def figure_kind_unit(q: Quantity) -> tuple[str, str]:
@@ -52,10 +60,13 @@ def figure_kind_unit(q: Quantity) -> tuple[str, str]:
     return q.kind, q.unit
 
 
+_APPOSITION_BREAK = re.compile(r"[,，、。:：—\-(（]")
+
+
 def _apposition(sentence_text: str, q: Quantity, entities: list[EntitySpan]) -> bool:
     """`两家服务器供应商Dell和Super Micro`: a count directly followed by the names it counts."""
     return any(
-        q.end <= e.start <= q.end + 8 and not re.search(r"[,，、。:：—\-(（]", sentence_text[q.end : e.start])
+        q.end <= e.start <= q.end + 8 and not _APPOSITION_BREAK.search(sentence_text[q.end : e.start])
         for e in entities
     )
 
@@ -119,6 +130,7 @@ _BARE_QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:第([一二三四1-4])(?:
 _BARE_HALF = re.compile(r"(?<![年\d])(上|下)半年")
 _QUARTER_NUMBER = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _RELATIVE_QUARTER = re.compile(r"(本|当|该|下|上)(?:一)?(?:财)?季(?:度)?(?!度)")
+_QUARTER_PERIOD = re.compile(r"\d{4}Q[1-4]")
 
 
 def document_period(title: str | None) -> str:
@@ -142,6 +154,8 @@ def bare_periods(sentence_text: str, doc_period: str) -> list[Period]:
     上半年 without a year (dated by the headline's year), 本季度/下季度 (relative to the headline's quarter)."""
     year = doc_period[:4] if doc_period[:4].isdigit() else ""
     out: list[Period] = []
+    if "季" not in sentence_text and "半年" not in sentence_text:
+        return out  # every pattern below needs one of them
     for m in _BARE_QUARTER.finditer(sentence_text):
         quarter_year = m.group(1) or year
         if quarter_year:
@@ -151,7 +165,7 @@ def bare_periods(sentence_text: str, doc_period: str) -> list[Period]:
     if year:
         out += [Period(m.start(), m.end(), m.group(), f"{year}H{1 if m.group(1) == '上' else 2}")
                 for m in _BARE_HALF.finditer(sentence_text)]
-    if re.fullmatch(r"\d{4}Q[1-4]", doc_period):
+    if _QUARTER_PERIOD.fullmatch(doc_period):
         for m in _RELATIVE_QUARTER.finditer(sentence_text):
             delta = {"本": 0, "当": 0, "该": 0, "下": 1, "上": -1}[m.group(1)]
             out.append(Period(m.start(), m.end(), m.group(), _shift_quarter(doc_period, delta)))
@@ -185,8 +199,16 @@ def owns(entity: EntitySpan, between: str) -> bool:
         return False
     if not core.strip():
         return True
-    metric = any(word in core for word in lexicon()["metric_words"] + lexicon()["company_metrics"])
+    metric = any(word in core for word in _owner_metric_words())
     return metric or any(word in core for word in _OWNER_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _owner_metric_words() -> tuple[str, ...]:
+    return tuple(lexicon()["metric_words"] + lexicon()["company_metrics"])
+
+
+_COMPARED_TO = re.compile(r"(?:为|是|于|较|比)\s*$")
 
 
 def attribute_subject(
@@ -194,15 +216,13 @@ def attribute_subject(
 ) -> str:
     c_start, _ = _clause(sentence_text, q.start, q.end)
     owners = [e for e in sentence_entities if c_start <= e.start and e.end <= q.start]
-    if q.kind == "multiple" and owners and re.search(r"(?:为|是|于|较|比)\s*$", sentence_text[: owners[-1].start]):
+    if q.kind == "multiple" and owners and _COMPARED_TO.search(sentence_text[: owners[-1].start]):
         owners = owners[:-1]  # 昇腾的出货量约为寒武纪的3倍: the base of the comparison is not the owner
     if owners and owns(owners[-1], sentence_text[owners[-1].end : q.start]):
         return owners[-1].entity_id
     if not main:
         return ""
-    if any(e.entity_id == main for e in sentence_entities) or any(
-        w in sentence_text for w in lexicon()["anaphora"] if len(w) > 1
-    ):
+    if any(e.entity_id == main for e in sentence_entities) or any(w in sentence_text for w in _anaphora()):
         return main
     others = [e for e in owners if e.type == "ORG" and e.entity_id != main]
     if others:
@@ -211,11 +231,25 @@ def attribute_subject(
     return main if paragraph_mentions_main or company_metric else ""
 
 
+@lru_cache(maxsize=1)
+def _anaphora() -> tuple[str, ...]:
+    """Anaphora of more than one character (其 alone is too common to decide anything)."""
+    return tuple(w for w in lexicon()["anaphora"] if len(w) > 1)
+
+
+@lru_cache(maxsize=1)
+def _metric_words() -> tuple[str, ...]:
+    return tuple(sorted(lexicon()["metric_words"], key=len, reverse=True))
+
+
+_METRIC_OF = re.compile(r"^(?:以上|以下|左右)?的([^,，。的]{1,10})")
+
+
 def attribute_metric(q: Quantity, sentence_text: str) -> str:
-    words = sorted(lexicon()["metric_words"], key=len, reverse=True)
+    words = _metric_words()
     c_start, c_end = _clause(sentence_text, q.start, q.end)
     after = sentence_text[q.end : c_end]
-    match = re.match(r"^(?:以上|以下|左右)?的([^,，。的]{1,10})", after)
+    match = _METRIC_OF.match(after)
     if match and match.group(1).rstrip("中里内上"):
         return match.group(1).rstrip("中里内上")
     before = sentence_text[c_start : q.start]
