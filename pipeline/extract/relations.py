@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.gazetteer import Gazetteer, load_gazetteer
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
 from pipeline.records import Figure, Mention, Record, Relation, Section, Sentence
@@ -65,6 +66,19 @@ def compiled_patterns() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], tuple[
     return explicit, tail_only
 
 
+@lru_cache(maxsize=1)
+def _any_pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One alternation of the explicit patterns and one of the tail-only ones, without groups: when it
+    finds nothing in a template, none of its patterns does, and the per-pattern scans are skipped."""
+    lex = lexicon()
+
+    def gate(patterns: list[dict]) -> re.Pattern[str]:
+        alternatives = [p["pattern"].replace("{head}", r"〔\d+〕").replace("{tail}", r"〔\d+〕") for p in patterns]
+        return re.compile("|".join(f"(?:{a})" for a in alternatives) or "(?!)")
+
+    return gate(lex["explicit"]), gate(lex["tail_only"])
+
+
 def template(text: str, mentions: list[Local]) -> str:
     """The sentence with mention i replaced by 〔i〕."""
     parts, cursor = [], 0
@@ -95,8 +109,13 @@ def enumeration(text: str, mentions: list[Local], first: int, exclude: int = -1)
     return sorted(out)
 
 
-def is_author(entity_id: str, names: list[str]) -> bool:
-    return any(n.endswith(s) for n in names for s in lexicon()["author_suffixes"])
+def is_author(entity_id: str, names: Iterable[str]) -> bool:
+    return any(n.endswith(_author_suffixes()) for n in names)
+
+
+@lru_cache(maxsize=1)
+def _author_suffixes() -> tuple[str, ...]:
+    return tuple(lexicon()["author_suffixes"])
 
 
 def main_entity(mentions: list[Mention], authors: set[str]) -> str:
@@ -111,8 +130,15 @@ def _cue_words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((w, rel) for rel, ws in lexicon()["cues"].items() for w in ws), key=lambda x: -len(x[0])))
 
 
+@lru_cache(maxsize=1)
+def _any_cue() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word, _ in _cue_words()))
+
+
 def cue_positions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, relation) of non-overlapping cue words, longest first."""
+    if not _any_cue().search(text):
+        return []  # most sentences hold no cue word: one scan instead of one per word
     taken: set[int] = set()
     out = []
     for word, relation in _cue_words():
@@ -135,8 +161,13 @@ def continued_cue(text: str, carried: str | None) -> list[tuple[int, int, str]]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _anaphora() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in lexicon()["anaphora"]) or "(?!)")
+
+
 def refers_to_main(text: str) -> bool:
-    return any(re.search(a, text) for a in lexicon()["anaphora"])
+    return _anaphora().search(text) is not None
 
 
 def subject(text: str, mentions: list[Local], main: str, first_cue: int, skip: set[int]) -> str:
@@ -155,13 +186,22 @@ def _distance(m: Local, start: int, end: int) -> int:
 
 
 def sentence_links(text: str, mentions: list[Local], main: str, authors: set[str], heading: str,
-                   parents: dict[str, str | None] | None = None, carried: str | None = None) -> list[Link]:
+                   parents: dict[str, str | None] | None = None, carried: str | None = None,
+                   cues: list[tuple[int, int, str]] | None = None) -> list[Link]:
     """Every relation stated in one sentence, from its mentions (sorted, non-overlapping). `parents`
     (entity -> known owner) vetoes a subsidiary link to another owner; `carried` is the relation of the
-    previous sentence's last cue, used when this one only continues it (其中包括…)."""
+    previous sentence's last cue, used when this one only continues it (其中包括…); `cues` is
+    cue_positions(text) when the caller already has it."""
     parents = parents or {}
     explicit, tail_only = compiled_patterns()
+    any_explicit, any_tail_only = _any_pattern()
     shape = template(text, mentions)
+    if "〔" not in shape:
+        return []  # no pattern can match, and a cue word needs a counterparty
+    if not any_explicit.search(shape):
+        explicit = ()
+    if not any_tail_only.search(shape):
+        tail_only = ()
     links: list[Link] = []
     linked: set[int] = set()  # mentions already placed by a pattern
     party = [m.type == "ORG" and m.entity_id not in authors for m in mentions]
@@ -182,7 +222,7 @@ def sentence_links(text: str, mentions: list[Local], main: str, authors: set[str
         for match in pattern.finditer(shape):
             tail_found += [(relation, t) for t in enumeration(text, mentions, int(match.group("tail")))
                            if party[t] and t not in linked]
-    cues = cue_positions(text) or continued_cue(text, carried)
+    cues = (cue_positions(text) if cues is None else cues) or continued_cue(text, carried)
     first_cue = cues[0][0] if cues else len(text)
     not_heads = linked | {t for _, t in tail_found} | {i for i, m in enumerate(mentions) if m.entity_id in authors}
     head_id = subject(text, mentions, main, first_cue, not_heads)
@@ -273,9 +313,9 @@ def extract_relations(ctx: ExtractionContext, extractor: Extractor) -> list[Reco
     figures = [f for f in ctx.results.get("figures", []) if isinstance(f, Figure)]
     body = [s for s in ctx.seg.sentences if s.in_body]
     body_ids = {s.id for s in body}
-    names: dict[str, list[str]] = {}
+    names: dict[str, set[str]] = {}
     for m in mentions:
-        names.setdefault(m.entity_id, []).append(m.name)
+        names.setdefault(m.entity_id, set()).add(m.name)
     authors = {e for e, ns in names.items() if is_author(e, ns)}
     main = main_entity([m for m in mentions if m.sentence_id in body_ids], authors)
     headings = _headings(ctx.seg.sections)
@@ -296,8 +336,8 @@ def extract_relations(ctx: ExtractionContext, extractor: Extractor) -> list[Reco
         if sentence.paragraph != paragraph:
             carried, paragraph = None, sentence.paragraph
         heading = headings.get(sentence.section_id or "", "")
-        links = sentence_links(sentence.text, local, main, authors, heading, parents, carried)
         own_cues = cue_positions(sentence.text)
+        links = sentence_links(sentence.text, local, main, authors, heading, parents, carried, own_cues)
         carried = own_cues[-1][2] if own_cues else None
         sentence_figures = figures_in.get(sentence.id, [])
         for link in links:
@@ -306,14 +346,15 @@ def extract_relations(ctx: ExtractionContext, extractor: Extractor) -> list[Reco
             rank = (link.confidence + (0.05 if figure_id else 0.0), -sentence.index)
             if key not in best or rank > best[key][:2]:
                 best[key] = (*rank, link, sentence, figure_id)
-    best.update(parent_links(mentions, body, main, best))
+    best.update(parent_links(mentions, body, main, best, gazetteer))
     return [_record(ctx, extractor, link, sentence, figure_id) for _, _, link, sentence, figure_id in best.values()]
 
 
-def parent_links(mentions: list[Mention], body: list[Sentence], main: str,
-                 found: dict) -> dict[tuple[str, str, str], tuple[float, int, Link, Sentence, None]]:
-    """The main entity's own organisations named in the body (騰訊雲 of 騰訊), from the gazetteer's parent."""
-    gazetteer = load_gazetteer()
+def parent_links(mentions: list[Mention], body: list[Sentence], main: str, found: dict,
+                 gazetteer: Gazetteer | None = None) -> dict[tuple[str, str, str], tuple[float, int, Link, Sentence, None]]:
+    """The main entity's own organisations named in the body (騰訊雲 of 騰訊), from the gazetteer's parent
+    (`gazetteer`: the packaged one unless given)."""
+    gazetteer = gazetteer or load_gazetteer()
     by_id = {s.id: s for s in body}
     out: dict[tuple[str, str, str], tuple[float, int, Link, Sentence, None]] = {}
     for m in mentions:
