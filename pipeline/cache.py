@@ -34,7 +34,7 @@ ENTRY_FORMAT = 1
 OUTPUT_CONFIG = {"ingest", "normalize", "segment", "extract"}
 # Failures that say nothing about the document itself are retried on the next run, never cached.
 TRANSIENT_ERRORS = {"InternalError", "WorkerCrashed"}
-_TEMP_FILE = re.compile(r"^\..+\.tmp-(\d+)$")
+_TEMP_FILE = re.compile(r"^\..+\.tmp-(\d+)(?:\.wal)?$")  # DuckDB keeps a write-ahead log beside its file
 
 
 @lru_cache(maxsize=1)

@@ -22,14 +22,14 @@ from pipeline.cache import (
 from pipeline.config import RunConfig
 from pipeline.errors import UsageError
 from pipeline.executors import make_executor
-from pipeline.export.build import describe_files, export_tables
+from pipeline.export.build import describe_files
 from pipeline.export.entities import EntityIndex
-from pipeline.export.jsonl import JsonlTableWriter, write_text_atomic
+from pipeline.export.jsonl import write_text_atomic
+from pipeline.export.stream import TableSink
 from pipeline.extract.registry import resolve
 from pipeline.ingest.sources import Source, discover
 from pipeline.process import DocumentResult, process_source
 from pipeline.progress import Progress, Silent
-from pipeline.records import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -105,18 +105,18 @@ def iter_results(
         cache.prune(used)
 
 
-def _write_result(result: DocumentResult, writers: dict[str, JsonlTableWriter], entity_index: EntityIndex) -> None:
+def _write_result(result: DocumentResult, sink: TableSink, entity_index: EntityIndex) -> None:
     for table, lines in result.lines.items():
         for line in lines:
-            writers[table].write_line(line)
+            sink.write_line(table, line)
     for table, records in result.tables.items():
         if table == "entities":
             entity_index.add(records)
             continue
         for record in records:
-            writers[table].write(record)
+            sink.write(table, record)
     if result.error:
-        writers["errors"].write(result.error)
+        sink.write("errors", result.error)
         log.warning("%s: %s failed: %s", result.source.path, result.error.stage, result.error.message)
 
 
@@ -142,29 +142,24 @@ def execute(
     sources, skipped = discover(paths, config.ingest.extensions)
     input_paths = [str(p) for p in paths]
     prepare_out_dir(out_dir, input_paths, overwrite)
-    writers = {table: JsonlTableWriter(out_dir, table) for table in TABLES}
     inputs: list[dict[str, object]] = []
     entity_index = EntityIndex()
     cache = DocumentCache(out_dir, run_fingerprint(config, [e.label for e in extractors])) if config.cache else None
     n_cached = 0
-    try:
-        with run_lock(out_dir, input_paths):
+    with run_lock(out_dir, input_paths):
+        sink = TableSink(out_dir, config.export.formats)
+        try:
             for result, cached in iter_results(sources, config, cache, progress):
-                _write_result(result, writers, entity_index)
+                _write_result(result, sink, entity_index)
                 n_cached += cached
                 inputs.append(_input_entry(result, cached))
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
-    for entity in entity_index.merged():
-        writers["entities"].write(entity)
-    counts = {table: writer.count for table, writer in writers.items()}
-    for writer in writers.values():
-        writer.commit()
-    export_clock = time.perf_counter()
-    export_tables(out_dir, config.export.formats)
-    export_seconds = round(time.perf_counter() - export_clock, 6)
+            for entity in entity_index.merged():
+                sink.write("entities", entity)
+            counts = sink.counts
+            sink.commit()
+        except BaseException:
+            sink.abort()
+            raise
     n_errors = sum(1 for i in inputs if i["status"] == "error")
     manifest = {
         "yanbao_version": __version__,
@@ -177,7 +172,7 @@ def execute(
         "inputs": inputs,
         "skipped": [str(p) for p in skipped],
         "counts": counts,
-        "stage_seconds": {**_stage_totals(inputs), "export": export_seconds},
+        "stage_seconds": {**_stage_totals(inputs), "export": round(sink.export_seconds, 6)},
         "files": describe_files(out_dir, config.export.formats),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -87,20 +87,34 @@ def line_row(line: str, model: type[Record]) -> dict[str, Any]:
     return to_row(model.model_validate_json(line))
 
 
+class LineBuffer:
+    """JSONL lines (bytes, newline included) collected until they make a full batch: `max_rows` lines or
+    about `max_bytes`. A run's streamed tables and `iter_batches` cut the same batches."""
+
+    def __init__(self, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> None:
+        self.max_rows, self.max_bytes = max_rows, max_bytes
+        self.lines: list[bytes] = []
+        self.size = 0
+
+    def add(self, line: bytes) -> list[bytes] | None:
+        """Keep the line; the batch's lines when it is now full, else None."""
+        self.lines.append(line)
+        self.size += len(line)
+        return self.take() if len(self.lines) >= self.max_rows or self.size >= self.max_bytes else None
+
+    def take(self) -> list[bytes]:
+        lines, self.lines, self.size = self.lines, [], 0
+        return lines
+
+
 def iter_batches(
     path: Path, model: type[Record], max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
 ) -> Iterator[Batch]:
     """Batches of at most `max_rows` rows or about `max_bytes` of JSON, so memory stays bounded."""
-    lines: list[bytes] = []
-    size = 0
+    buffer = LineBuffer(max_rows, max_bytes)
     with open(path, "rb") as fh:
         for line in fh:
-            if not line.strip():
-                continue
-            lines.append(line)
-            size += len(line)
-            if len(lines) >= max_rows or size >= max_bytes:
-                yield lines_batch(lines, model)
-                lines, size = [], 0
-    if lines:
-        yield lines_batch(lines, model)
+            if line.strip() and (full := buffer.add(line)):
+                yield lines_batch(full, model)
+    if rest := buffer.take():
+        yield lines_batch(rest, model)

@@ -1,8 +1,8 @@
-"""Build the tabular formats (Parquet, CSV, DuckDB) from a run's finished JSONL tables, one bounded batch at a time.
+"""The tabular formats (Parquet, CSV, DuckDB) of a run, written one bounded batch at a time.
 
-JSONL is always written (it is what the run streams to); the other formats are derived from it after every
-document is processed, each into a temp file renamed into place, so a killed export never leaves a partial
-table under its final name.
+JSONL is always written; the other formats get the same rows in the same batches, while the run goes
+(stream.py) or afterwards from finished JSONL (`export_tables`), each into a temp file renamed into place,
+so a killed export never leaves a partial table under its final name.
 """
 
 from __future__ import annotations
@@ -56,37 +56,60 @@ def output_names(formats: Iterable[str]) -> list[str]:
     return [*names, DATABASE_NAME] if "duckdb" in wanted else names
 
 
+class FormatWriters:
+    """The Parquet and CSV writers of every table and the DuckDB database of one run, fed batch by batch;
+    `commit` publishes every file, `abort` removes every temp file."""
+
+    def __init__(self, out_dir: Path, formats: Iterable[str]) -> None:
+        formats = set(formats)
+        self.files: dict[str, list[_FileWriter]] = {}
+        self.database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
+        try:
+            for table, model in TABLES.items():
+                self.files[table] = [cls(out_dir, table, model) for fmt, cls in _FILE_WRITERS.items() if fmt in formats]
+                if self.database:
+                    self.database.create_table(table, model)
+        except BaseException:
+            self.abort()
+            raise
+
+    def write(self, table: str, batch: Batch) -> None:
+        for writer in self.files[table]:
+            writer.write(batch)
+        if self.database:
+            self.database.write(table, batch)
+
+    def commit(self) -> list[Path]:
+        try:
+            written = [writer.commit() for writers in self.files.values() for writer in writers]
+            if self.database:
+                written.append(self.database.commit())
+        except BaseException:
+            self.abort()
+            raise
+        return written
+
+    def abort(self) -> None:
+        for writers in self.files.values():
+            for writer in writers:
+                writer.abort()
+        if self.database:
+            self.database.abort()
+
+
 def export_tables(out_dir: Path, formats: Iterable[str], max_rows: int = MAX_ROWS) -> list[Path]:
-    """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written."""
-    formats = set(formats)
-    remove_stale_temps(out_dir, output_names(formats))  # this run's own JSONL temps are renamed by now
-    database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
-    written: list[Path] = []
+    """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written.
+    (A run streams its tables instead, see stream.py; this rebuilds them from finished JSONL.)"""
+    remove_stale_temps(out_dir, output_names(formats))
+    writers = FormatWriters(out_dir, formats)
     try:
         for table, model in TABLES.items():
-            writers: list[_FileWriter] = [
-                cls(out_dir, table, model) for fmt, cls in _FILE_WRITERS.items() if fmt in formats
-            ]
-            try:
-                if database:
-                    database.create_table(table, model)
-                for batch in iter_batches(out_dir / f"{table}.jsonl", model, max_rows):
-                    for writer in writers:
-                        writer.write(batch)
-                    if database:
-                        database.write(table, batch)
-            except BaseException:
-                for writer in writers:
-                    writer.abort()
-                raise
-            written.extend(writer.commit() for writer in writers)
-        if database:
-            written.append(database.commit())
+            for batch in iter_batches(out_dir / f"{table}.jsonl", model, max_rows):
+                writers.write(table, batch)
     except BaseException:
-        if database:
-            database.abort()
+        writers.abort()
         raise
-    return written
+    return writers.commit()
 
 
 def describe_files(out_dir: Path, formats: Iterable[str]) -> dict[str, dict[str, object]]:

@@ -26,7 +26,7 @@ class JsonlTableWriter:
     def __init__(self, directory: Path, table: str) -> None:
         self.path = directory / f"{table}.jsonl"
         self._tmp = temp_path(self.path)
-        self._fh: IO[str] | None = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - held open while streaming
+        self._fh: IO[bytes] | None = open(self._tmp, "wb")  # noqa: SIM115 - held open while streaming
         self.count = 0
 
     def write(self, record: Record) -> None:
@@ -34,9 +34,12 @@ class JsonlTableWriter:
 
     def write_line(self, line: str) -> None:
         """Append a record already serialized by `record_line` (a worker process did it)."""
+        self.write_bytes(line.encode("utf-8") + b"\n")
+
+    def write_bytes(self, data: bytes) -> None:
+        """Append one encoded line, newline included."""
         assert self._fh is not None, "writer already closed"
-        self._fh.write(line)
-        self._fh.write("\n")
+        self._fh.write(data)
         self.count += 1
 
     def commit(self) -> Path:

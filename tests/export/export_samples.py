@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.cache import remove_stale_temp_files
 from pipeline.export.batches import MAX_ROWS
 from pipeline.export.build import FORMATS, export_tables
 from pipeline.export.jsonl import JsonlTableWriter
+from pipeline.export.stream import TableSink
 from pipeline.records import (
     TABLES,
     Claim,
@@ -197,7 +199,20 @@ def write_run(
     formats: tuple[str, ...] = FORMATS,
     max_rows: int = MAX_ROWS,
 ) -> None:
-    """Write `tables` as a run would: stream JSONL, commit, then derive the other formats."""
+    """Write `tables` as a run does: temp files of killed runs swept (`run_lock` does it), every format
+    streamed in bounded batches, then committed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(out_dir)
+    sink = TableSink(out_dir, formats, max_rows)
+    for table in TABLES:
+        for record in tables.get(table, []):
+            sink.write(table, record)
+    sink.commit()
+
+
+def write_jsonl_then_export(out_dir: Path, tables: dict[str, list[Record]], formats: tuple[str, ...] = FORMATS,
+                            max_rows: int = MAX_ROWS) -> None:
+    """Write `tables` as JSONL, then derive the other formats from the files (`export_tables`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
         writer = JsonlTableWriter(out_dir, table)
