@@ -114,6 +114,21 @@ def test_topic_override_and_rule_stance() -> None:
     assert rules.rule_stance("海外扩张是一把双刃剑，可能打开空间，也可能拖累利润。") == "neutral"  # a neutral cue wins
 
 
+def test_numbered_question_headings_and_boilerplate_are_rejected() -> None:
+    for text in ("2.3、护城河在哪里？", "七、总结：公司还值得期待吗？", "风险提示：需求不及预期；竞争加剧。",
+                 "以下为正文。", "下一篇我们将测算公司的收入空间。"):
+        assert rules.signals(text, heading=False, figures=0, names_entity=False).rejected, text
+    for text in ("3.5倍的估值合理吗？", "5G手机会普及吗？", "2024年公司的竞争优势进一步扩大。"):
+        assert not rules.looks_like_heading(text), text
+
+
+def test_a_sentence_without_judgment_words_needs_a_sure_classifier() -> None:
+    sig = rules.signals("公司的客户主要是中小开发者。", heading=False, figures=0, names_entity=True)
+    assert not sig.rejected and sig.judgment == 0
+    assert not rules.is_claim(sig, rules.CLASSIFIER_ALONE - 0.05)
+    assert rules.is_claim(sig, rules.CLASSIFIER_ALONE)
+
+
 def test_a_confidently_neutral_classifier_overrides_one_sided_cues() -> None:
     text = "公司的议价能力有限。"  # a negative cue
     sure = model.Prediction(0.9, "moat", 0.8, "neutral", rules.NEUTRAL_CONFIDENCE)
@@ -135,7 +150,7 @@ def test_claim_spans_slice_the_source_and_evidence_lies_inside(seed_result, seed
     for claim in seed_claims:
         assert raw[claim.start : claim.end].strip() == raw[claim.start : claim.end]
         assert claim.end > claim.start
-        assert claim.extractor == "claims@1"
+        assert claim.extractor == "claims@2"
         assert claim.hedged == bool(claim.hedge)
         for evidence_id in claim.evidence_figure_ids:
             assert claim.start <= figures[evidence_id].start and figures[evidence_id].end <= claim.end
