@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import html.entities
 import re
+import string
+from collections.abc import Iterator
 from functools import lru_cache
 
 from pipeline.normalize.alignment import Alignment, Edit, apply_edits
 from pipeline.normalize.lexicon import load_lexicon
+from pipeline.normalize.windows import Span, candidate_windows
 
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
 @lru_cache(maxsize=1)
-def _entity_re() -> re.Pattern[str]:
+def entity_pattern() -> re.Pattern[str]:
     bare = "|".join(sorted(load_lexicon("html")["bare_entities"], key=len, reverse=True))
     # '&name;' for any entity; '?name;' / 'name;' only for the common names whose '&' gets eaten.
     return re.compile(
@@ -24,9 +27,26 @@ def _entity_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _tag_re() -> re.Pattern[str]:
+def _entity_chars() -> str:
+    """Every character an entity match can hold; each match ends with ';'."""
+    bare = "".join(load_lexicon("html")["bare_entities"])
+    return "".join(sorted(set(string.ascii_letters + string.digits + "&#?;" + bare)))
+
+
+def entity_matches(text: str) -> Iterator[re.Match[str]]:
+    """``entity_pattern().finditer(text)``, scanning only the runs of entity characters that hold a ';'."""
+    pattern = entity_pattern()
+    for start, end in candidate_windows(text, _entity_chars(), ";"):
+        yield from pattern.finditer(text, start, end)
+
+
+_ATTRS_MAX = 300
+
+
+@lru_cache(maxsize=1)
+def tag_pattern() -> re.Pattern[str]:
     tags = "|".join(sorted(load_lexicon("html")["tags"], key=len, reverse=True))
-    attrs = r"(?:\s[^<>\n]{0,300})?"
+    attrs = rf"(?:\s[^<>\n]{{0,{_ATTRS_MAX}}})?"
     return re.compile(
         rf"<!--.*?-->"
         rf"|</?(?:{tags}){attrs}\s*/?>"
@@ -34,6 +54,42 @@ def _tag_re() -> re.Pattern[str]:
         rf"|(?<![A-Za-z0-9/])/(?:{tags})>",
         re.IGNORECASE | re.DOTALL,
     )
+
+
+def _spaces_before(text: str, end: int) -> int:
+    count = 0
+    while count < end and text[end - count - 1].isspace():
+        count += 1
+    return count
+
+
+def _tag_windows(text: str) -> list[Span]:
+    """Stretches ending at each '>' long enough to hold any tag fragment ending there.
+
+    Outside comments a fragment holds one '>', its last character, so it starts after the previous
+    '>'; it is at most '</', a tag name, the attributes, then spaces (counted here) and '/>'.
+    """
+    longest_tag = max(len(tag) for tag in load_lexicon("html")["tags"])
+    windows: list[Span] = []
+    after_previous = 0
+    close = text.find(">")
+    while close >= 0:
+        spaces = max(_spaces_before(text, close), _spaces_before(text, close - 1) if close else 0)
+        reach = 2 + longest_tag + 1 + _ATTRS_MAX + spaces + 1
+        windows.append((max(after_previous, close - reach), close + 1))
+        after_previous = close + 1
+        close = text.find(">", after_previous)
+    return windows
+
+
+def tag_fragment_matches(text: str) -> Iterator[re.Match[str]]:
+    """``tag_pattern().finditer(text)``, scanning only before each '>' unless the text holds a comment."""
+    pattern = tag_pattern()
+    if "<!--" in text:  # a comment may hold any characters: scan it all
+        yield from pattern.finditer(text)
+        return
+    for start, end in _tag_windows(text):
+        yield from pattern.finditer(text, start, end)
 
 
 def _entity_text(match: re.Match[str]) -> str | None:
@@ -52,7 +108,7 @@ def repair_html_entities(text: str) -> tuple[str, Alignment, dict[str, int]]:
     """``&ldquo;`` / ``?ldquo;`` / ``ldquo;`` -> ``“``; numeric entities too; unknown names stay."""
     nbsp = set(load_lexicon("html")["nonbreaking_spaces"])
     edits: list[Edit] = []
-    for match in _entity_re().finditer(text):
+    for match in entity_matches(text):
         replacement = _entity_text(match)
         if replacement is not None:
             edits.append((match.start(), match.end(), " " if replacement in nbsp else replacement))
@@ -66,7 +122,7 @@ def remove_tag_fragments(text: str) -> tuple[str, Alignment, dict[str, int]]:
     That '?' stays: it also holds half of a character garbled by mojibake, which the mojibake step
     absorbs into the run it ends.
     """
-    edits: list[Edit] = [(m.start(), m.end(), "") for m in _tag_re().finditer(text)]
+    edits: list[Edit] = [(m.start(), m.end(), "") for m in tag_fragment_matches(text)]
     new_text, alignment = apply_edits(text, edits)
     return new_text, alignment, {"tag_fragments_removed": len(edits)}
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pipeline.normalize.alignment import Alignment, Edit, apply_edits
+from pipeline.normalize.windows import candidate_windows
 
 TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 LOST_CHAR = "\ufffd"
@@ -18,6 +20,14 @@ PINYIN_ARTEFACT_RE = re.compile(
     rf"(?P<lost>[?{LOST_CHAR}])(?:{_ANNOTATION}|{_SYLLABLE}\))(?:{_ANNOTATION})*"
     rf"|(?P<char>[^\s()?{LOST_CHAR}])?(?:{_ANNOTATION})+"
 )
+# Past its first character a match is made of these only, and every syllable holds a tone mark.
+_MATCH_CHARS = "()abcdefghijklmnopqrstuvwxyzü" + TONE_MARKS
+
+
+def artefact_matches(text: str) -> Iterator[re.Match[str]]:
+    """``PINYIN_ARTEFACT_RE.finditer(text)``, scanning only the runs of pinyin characters with a tone mark."""
+    for start, end in candidate_windows(text, _MATCH_CHARS, TONE_MARKS, lead=1):
+        yield from PINYIN_ARTEFACT_RE.finditer(text, start, end)
 
 
 def strip_pinyin_annotations(text: str) -> tuple[str, Alignment, dict[str, int]]:
@@ -25,12 +35,14 @@ def strip_pinyin_annotations(text: str) -> tuple[str, Alignment, dict[str, int]]
     edits: list[Edit] = []
     annotations = 0
     lost = 0
-    for match in PINYIN_ARTEFACT_RE.finditer(text):
-        annotations += match.group().count(")")  # one closing parenthesis per annotation
-        if match.group("lost"):
+    for match in artefact_matches(text):
+        start, end = match.span()
+        lost_char, char = match.group("lost", "char")
+        annotations += text.count(")", start, end)  # one closing parenthesis per annotation
+        if lost_char:
             lost += 1
-            edits.append((match.start(), match.end(), LOST_CHAR))
+            edits.append((start, end, LOST_CHAR))
         else:
-            edits.append((match.start(), match.end(), match.group("char") or ""))
+            edits.append((start, end, char or ""))
     new_text, alignment = apply_edits(text, edits)
     return new_text, alignment, {"pinyin_annotations_removed": annotations, "lost_chars_marked": lost}
