@@ -385,33 +385,34 @@ def _longest_valid(run: str, start: int, end: int) -> list[tuple[int, int, _Pars
     return found
 
 
+@lru_cache(maxsize=16384)
+def _run_numerals(run: str) -> tuple[tuple[int, int, _Parsed, bool, bool, bool], ...]:
+    """The numerals of one run of numeral characters: (start, end, parsed, ends in a digit, chinese, word_like),
+    offsets within the run. Cached: the same runs (一, 10, 2025) recur in every document."""
+    lex = lexicon()
+    found = []
+    for piece_start, piece_end in _pieces(run):
+        for start, end, parsed in _longest_valid(run, piece_start, piece_end):
+            text = run[start:end]
+            found.append((start, end, parsed, text[-1].isdigit(), not any(ch.isascii() for ch in text),
+                          len(text) == 1 and text in lex.not_alone))
+    return tuple(found)
+
+
 def find_numerals(folded: str) -> list[Numeral]:
     """Every well-formed numeral in folded, space-compressed text, left to right, non-overlapping."""
     lex = lexicon()
     numerals: list[Numeral] = []
     for match in lex.run_re.finditer(folded):
-        run = match.group()
-        for piece_start, piece_end in _pieces(run):
-            for start, end, parsed in _longest_valid(run, piece_start, piece_end):
-                text = run[start:end]
-                abs_end = match.start() + end
-                value, scale = parsed.value, parsed.scale
-                high = parsed.high if parsed.high is not None else value
-                letter = lex.letter_scale_re.match(folded, abs_end) if text[-1].isdigit() else None
-                if letter:
-                    factor = lex.letter_scales[letter.group()]
-                    value, high, scale, abs_end = value * factor, high * factor, factor, letter.end()
-                numerals.append(
-                    Numeral(
-                        start=match.start() + start,
-                        end=abs_end,
-                        value=value,
-                        high=high,
-                        more=parsed.more,
-                        scale=scale,
-                        chinese=not any(ch.isascii() for ch in text),
-                        digit_sequence=parsed.digit_sequence,
-                        word_like=len(text) == 1 and text in lex.not_alone,
-                    )
-                )
+        offset = match.start()
+        for start, end, parsed, digit_last, chinese, word_like in _run_numerals(match.group()):
+            abs_end = offset + end
+            value, scale = parsed.value, parsed.scale
+            high = parsed.high if parsed.high is not None else value
+            letter = lex.letter_scale_re.match(folded, abs_end) if digit_last else None
+            if letter:
+                factor = lex.letter_scales[letter.group()]
+                value, high, scale, abs_end = value * factor, high * factor, factor, letter.end()
+            numerals.append(Numeral(offset + start, abs_end, value, high, parsed.more, scale, chinese,
+                                    parsed.digit_sequence, word_like))
     return numerals

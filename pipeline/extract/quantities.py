@@ -118,7 +118,7 @@ class _Units:
         self.percent_prefixes = {k: Decimal(str(v)) for k, v in units["percent_prefixes"].items()}
         self.percent_prefix_words = _WordSet(list(self.percent_prefixes))
         self.word_quantities = [
-            (re.compile((f"(?<={re.escape(w['after'])})" if w.get("after") else "") + re.escape(w["text"])),
+            (w["text"], re.compile((f"(?<={re.escape(w['after'])})" if w.get("after") else "") + re.escape(w["text"])),
              w["kind"], w["unit"], Decimal(str(w["value"])))
             for w in units["word_quantities"]
         ]
@@ -143,8 +143,62 @@ class _Units:
         self.changes = _WordSet(hedges["increase"] + hedges["decrease"])
         self.increase = set(hedges["increase"])
         self.more_markers = set(load_resource("numerals")["more_markers"])
-        self.stopword_re = re.compile("|".join(f"(?:{w})" for w in load_resource("stopwords")["not_quantities"]))
+        self.stopword_re = _gated(load_resource("stopwords")["not_quantities"])
         self.url_re = re.compile(r"(?:https?://|www\.)[!-~]+")
+
+
+_REGEX_SYNTAX = set(".^$*+?{}[]\\|()")
+
+
+def _first_chars(pattern: str) -> str | None:
+    """The characters a match of `pattern` can start with, when it opens with a plain character or a
+    plain character class ([一二三四]季度); None when that is not evident."""
+    if pattern[:1] == "[":
+        close = pattern.find("]")
+        chars = pattern[1:close]
+        if close < 2 or chars[0] == "^" or any(c in "\\-[" for c in chars):
+            return None
+        rest = pattern[close + 1 :]
+    elif pattern and pattern[0] not in _REGEX_SYNTAX:
+        chars, rest = pattern[0], pattern[1:]
+    else:
+        return None
+    if rest[:1] in ("?", "*", "{") or _top_level_bar(pattern):
+        return None
+    return chars
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Does `pattern` hold an alternation outside any group (一些|某些), so that it has several starts?"""
+    depth, pos = 0, 0
+    while pos < len(pattern):
+        char = pattern[pos]
+        if char == "\\":
+            pos += 1
+        elif char == "[":
+            # a class never closes on its first character ([]…] and [^]…] hold a literal ])
+            pos = pattern.find("]", pos + (3 if pattern[pos + 1 : pos + 2] == "^" else 2))
+            if pos < 0:
+                return True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        pos += 1
+    return False
+
+
+def _gated(patterns: list[str]) -> re.Pattern[str]:
+    """One alternation of `patterns`, led by a lookahead on the characters they can start with when every
+    one declares them: the same matches, but most positions are rejected by one class test."""
+    alternation = "|".join(f"(?:{p})" for p in patterns)
+    firsts = [_first_chars(p) for p in patterns]
+    if not patterns or any(f is None for f in firsts):
+        return re.compile(alternation)
+    chars = "".join(sorted({c for f in firsts if f for c in f}))
+    return re.compile(f"(?=[{re.escape(chars)}])(?:{alternation})")
 
 
 @lru_cache(maxsize=1)
@@ -441,7 +495,9 @@ def _minor_unit(text: str, money: _Candidate, amount: _Candidate) -> _Candidate 
 def _with_word_quantities(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     """Quantities written without numerals (半成, 打对折), where no numeral candidate covers them."""
     extra: list[_Candidate] = []
-    for pattern, kind, unit, value in _units().word_quantities:
+    for word, pattern, kind, unit, value in _units().word_quantities:
+        if word not in text:
+            continue
         for match in pattern.finditer(text):
             extra.append(_Candidate(match.start(), match.end(), value, value, kind, unit, explicit_unit=True))
     if not extra:
