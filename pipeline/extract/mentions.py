@@ -299,20 +299,23 @@ def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence, t
     and in sentences about business links (where unlisted organisations turn up) that hold an unknown word,
     a link cue before a name, or a list joined to a known name."""
     freq = (tokenizer or jieba_tokenizer()).FREQ
-    unknown = False
+    unknown = stem = False  # stem: the previous word could begin a name (not a match, punctuation or space)
     offset = sentence.norm_start
     for word in words:
         start = offset
         offset += len(word)
-        if len(word) < 2 or occupied.intersection(range(start, offset)):
-            continue
-        if word.isascii():
-            if any(c.isupper() for c in word) and fold(word) not in not_entities():
+        free = not occupied.intersection(range(start, offset))
+        if len(word) >= 2 and free:
+            if word.isascii():
+                if any(c.isupper() for c in word) and fold(word) not in not_entities():
+                    return True
+            elif not freq.get(word):
+                if word.endswith(_ORG_SUFFIXES):
+                    return True
+                unknown = True
+            elif word.endswith(_ORG_SUFFIXES) and stem:  # a dictionary word names nothing alone: 公司, 电动汽车
                 return True
-        elif word.endswith(_ORG_SUFFIXES):
-            return True
-        elif not freq.get(word):
-            unknown = True
+        stem = free and _NAME_LIKE.search(word) is not None
     if not any(cue in sentence.text for cue in _LINK_CUES):
         return False
     return unknown or bool(_CUE_BEFORE_ANYWHERE.search(sentence.text)) or _listed_with_match(sentence, occupied)
