@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.normalize.lexicon import load_lexicon
 
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     start: int
     end: int
     text: str
@@ -35,13 +35,14 @@ class Layout:
 class _Rules:
     decoration: str
     navigation_words: frozenset[str]
-    leading_meta: tuple[re.Pattern[str], ...]
-    end_markers: tuple[re.Pattern[str], ...]
-    widget_lines: tuple[re.Pattern[str], ...]
+    leading_meta: re.Pattern[str]
+    end_markers: re.Pattern[str]
+    widget_lines: re.Pattern[str]
     title_min_chars: int
     title_max_chars: int
     title_sentence_endings: str
     title_confirmations: tuple[re.Pattern[str], ...]
+    any_title_confirmation: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -51,28 +52,31 @@ def _rules() -> _Rules:
     def compile_all(key: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(pattern, re.IGNORECASE) for pattern in data[key])
 
+    def compile_any(key: str) -> re.Pattern[str]:
+        """One alternation: it matches where any of the patterns does (they use no backreferences)."""
+        return re.compile("|".join(f"(?:{pattern})" for pattern in data[key]), re.IGNORECASE)
+
     return _Rules(
         decoration=data["decoration"],
         navigation_words=frozenset(data["navigation_words"]),
-        leading_meta=compile_all("leading_meta"),
-        end_markers=compile_all("end_markers"),
-        widget_lines=compile_all("widget_lines"),
+        leading_meta=compile_any("leading_meta"),
+        end_markers=compile_any("end_markers"),
+        widget_lines=compile_any("widget_lines"),
         title_min_chars=data["title_min_chars"],
         title_max_chars=data["title_max_chars"],
         title_sentence_endings=data["title_sentence_endings"],
         title_confirmations=compile_all("title_confirmations"),
+        any_title_confirmation=compile_any("title_confirmations"),
     )
+
+
+# From a line's first to its last non-space character: the line as str.strip() leaves it.
+_TRIMMED_LINE_RE = re.compile(r"\S(?:[^\n]*\S)?")
 
 
 def split_lines(text: str) -> list[Line]:
     """Lines with their offsets, each trimmed of surrounding whitespace (blank lines are dropped)."""
-    lines = []
-    for match in re.finditer(r"[^\n]+", text):
-        stripped = match.group().strip()
-        if stripped:
-            start = match.start() + match.group().index(stripped)
-            lines.append(Line(start, start + len(stripped), stripped))
-    return lines
+    return [Line(match.start(), match.end(), match.group()) for match in _TRIMMED_LINE_RE.finditer(text)]
 
 
 def _bare(line: Line) -> str:
@@ -84,16 +88,12 @@ def is_navigation(line: Line) -> bool:
     return bool(words) and all(word in _rules().navigation_words for word in words)
 
 
-def _matches(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
-    return any(pattern.search(text) for pattern in patterns)
-
-
 def is_end_marker(line: Line) -> bool:
-    return _matches(_rules().end_markers, _bare(line))
+    return _rules().end_markers.search(_bare(line)) is not None
 
 
 def is_widget(line: Line) -> bool:
-    return _matches(_rules().widget_lines, _bare(line))
+    return _rules().widget_lines.search(_bare(line)) is not None
 
 
 def looks_like_headline(line: Line) -> bool:
@@ -105,13 +105,16 @@ def looks_like_headline(line: Line) -> bool:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def confirmed_title(lines: list[Line]) -> tuple[str, int] | None:
     """Title text stated by a later line such as ``原文标题: ...``, with that line's index."""
+    rules = _rules()
     for index, line in enumerate(lines):
-        for pattern in _rules().title_confirmations:
+        if rules.any_title_confirmation.match(line.text) is None:
+            continue
+        for pattern in rules.title_confirmations:
             match = pattern.match(line.text)
             if match and match.group(1).strip():
                 return match.group(1).strip(), index
@@ -122,8 +125,9 @@ def _find_title(lines: list[Line], first_content: int) -> int | None:
     confirmation = confirmed_title(lines)
     if confirmation is not None:
         wanted, where = confirmation
+        squashed = _squash(wanted)
         for index in range(where):
-            if _squash(lines[index].text) == _squash(wanted):
+            if _squash(lines[index].text) == squashed:
                 return index
     if first_content < len(lines) and looks_like_headline(lines[first_content]):
         return first_content
@@ -133,7 +137,7 @@ def _find_title(lines: list[Line], first_content: int) -> int | None:
 def _first_content(lines: list[Line]) -> int:
     index = 0
     while index < len(lines) and (
-        is_navigation(lines[index]) or _matches(_rules().leading_meta, _bare(lines[index]))
+        is_navigation(lines[index]) or _rules().leading_meta.search(_bare(lines[index])) is not None
     ):
         index += 1
     return index
