@@ -176,3 +176,43 @@ def test_a_phrase_of_common_words_counts_as_a_dictionary_word() -> None:
 
     assert dictionary_word("芯片依赖") and dictionary_word("小米")
     assert not dictionary_word("澜岳科技") and not dictionary_word("蓝鲸科技")  # a rare part, a company ending
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("公司的收入增长较快。", False),  # 公司 opens the sentence: no name can end in it
+    ("两家公司的收入增长较快。", True),  # a word before 公司 may be a name's stem
+    ("蓝鲸科技的收入增长较快。", True),
+    ("该业务由Lambda负责。", True),  # a capitalised Latin word
+    ("收入增长较快，利润率提升。", False),
+    ("主要客户包括石榴。", True),  # a link cue before a name position
+    ("客户集中度较高。", False),  # a link sentence with nothing name-like
+])
+def test_ner_gate(text: str, expected: bool) -> None:
+    from pipeline.extract.mentions import may_name_unknown
+    from pipeline.segment.tokens import sentence_words
+
+    norm = normalize(text)
+    sentence = segment("t", norm).sentences[0]
+    occupied = {i for m in gazetteer_matches(norm.text, load_gazetteer()) for i in range(m.start, m.end)}
+    assert may_name_unknown(sentence_words(sentence.text), occupied, sentence) is expected
+
+
+def test_ner_gate_loses_no_model_name_on_the_corpus() -> None:
+    """Every name the model keeps when it reads every body sentence is still found behind the gate."""
+    from pipeline.extract.mentions import filter_model_spans, may_name_unknown
+    from pipeline.ingest.decode import decode_bytes
+    from pipeline.models.ner import load_model, predict_spans_batch
+
+    nlp, gazetteer = load_model(), load_gazetteer()
+    for path in sorted(SEED.parent.glob("*.txt")):
+        norm = normalize(decode_bytes(path.read_bytes()).text)
+        seg = segment("t", norm)
+        occupied = {i for m in gazetteer_matches(norm.text, gazetteer, seg.sentences) for i in range(m.start, m.end)}
+        body = [(s, w) for s, w in zip(seg.sentences, seg.words, strict=True) if s.in_body]
+        spans = predict_spans_batch(nlp, [w for _, w in body])
+        kept, _ = filter_model_spans([(s.norm_start, s.text) for s, _ in body], spans, gazetteer, occupied)
+        gated = {s.id for s, w in body if may_name_unknown(w, occupied, s)}
+        by_start = {s.norm_start: s.id for s, _ in body}
+        for span in kept:
+            owner = max(start for start in by_start if start <= span.start)
+            assert by_start[owner] in gated, (path.name, span.name)
