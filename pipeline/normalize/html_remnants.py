@@ -8,6 +8,8 @@ import string
 from collections.abc import Iterator
 from functools import lru_cache
 
+import numpy as np
+
 from pipeline.normalize.alignment import Alignment, Edit, apply_edits
 from pipeline.normalize.lexicon import load_lexicon
 from pipeline.normalize.windows import Span, candidate_windows
@@ -136,8 +138,15 @@ def replace_nonbreaking_spaces(text: str) -> tuple[str, Alignment, dict[str, int
     return text, Alignment.identity(len(text)), {"nbsp_replaced": count}
 
 
+def _may_hold_private_use(text: str) -> bool:
+    """False when no code point reaches the private-use areas (a vector test, cheaper than the regex scan)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return bool(np.any(((codes >= 0xE000) & (codes <= 0xF8FF)) | (codes >= 0xF0000)))
+
+
 def remove_private_use(text: str) -> tuple[str, Alignment, dict[str, int]]:
     """Private-use characters carry no meaning outside the font that drew them; drop them."""
-    edits: list[Edit] = [(m.start(), m.end(), "") for m in _PRIVATE_USE_RE.finditer(text)]
+    matches = _PRIVATE_USE_RE.finditer(text) if _may_hold_private_use(text) else ()
+    edits: list[Edit] = [(m.start(), m.end(), "") for m in matches]
     new_text, alignment = apply_edits(text, edits)
     return new_text, alignment, {"private_use_removed": len(edits)}

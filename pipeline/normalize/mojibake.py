@@ -10,14 +10,11 @@ a character whose bytes are gone becomes U+FFFD.
 
 from __future__ import annotations
 
-import re
-
 from pipeline.normalize.alignment import Alignment, Edit, apply_edits
 from pipeline.normalize.lexicon import common_chars
 from pipeline.normalize.pinyin import LOST_CHAR
 
 MAX_RUN = 200
-_ANCHOR_RE = re.compile(rf"[?{LOST_CHAR}]")
 # Characters that GBK holds but ordinary Chinese prose almost never uses: mojibake is full of them.
 _ODD_RANGES = (
     (0x0370, 0x03FF),  # Greek
@@ -125,6 +122,21 @@ def corrupt_extent(text: str, lost: int) -> int:
     return last_odd + 1
 
 
+def _positions(text: str, char: str) -> list[int]:
+    """Every index of ``char`` in text (str.find is far cheaper than a regex scan for one character)."""
+    found: list[int] = []
+    index = text.find(char)
+    while index >= 0:
+        found.append(index)
+        index = text.find(char, index + 1)
+    return found
+
+
+def _anchors(text: str) -> list[int]:
+    """Positions of '?' and U+FFFD in order: where a character was lost."""
+    return sorted(_positions(text, "?") + _positions(text, LOST_CHAR))
+
+
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
@@ -144,8 +156,7 @@ def repair_gbk_mojibake(text: str) -> tuple[str, Alignment, dict[str, int], list
     unrepaired: list[tuple[int, int]] = []
     repaired_runs = 0
     done = 0
-    for match in _ANCHOR_RE.finditer(text):
-        anchor = match.start()
+    for anchor in _anchors(text):
         if anchor < done:
             continue
         run = shifted_decode(text, anchor + 1)
@@ -160,7 +171,7 @@ def repair_gbk_mojibake(text: str) -> tuple[str, Alignment, dict[str, int], list
             unrepaired.append((anchor, done))
     new_text, alignment = apply_edits(text, edits)
     corrupt = [alignment.to_norm(start, end) for start, end in unrepaired]
-    corrupt += [(m.start(), m.end()) for m in re.finditer(LOST_CHAR, new_text)]
+    corrupt += [(index, index + 1) for index in _positions(new_text, LOST_CHAR)]
     corrupt = _merge(corrupt)
     counts = {"mojibake_runs_repaired": repaired_runs, "mojibake_runs_corrupt": len(corrupt)}
     return new_text, alignment, counts, corrupt

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 Span = tuple[int, int]
-JOIN_GAP = 24
+JOIN_GAP = 8
 """Windows closer than this are scanned as one: a short scan is cheaper than another Python call."""
 
 
