@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.extract.periods import Period, find_periods
 from pipeline.extract.quantities import Quantity
@@ -29,8 +29,9 @@ def lexicon() -> dict:
     return resource_yaml("figures/attribution.yaml")
 
 
-@dataclass(frozen=True)
-class EntitySpan:
+class EntitySpan(NamedTuple):
+    """An entity mention in text or sentence coordinates (a tuple: documents make thousands of them)."""
+
     start: int
     end: int
     entity_id: str
@@ -110,6 +111,8 @@ def _candidates(periods: list[Period], text: str) -> list[Period]:
 def attribute_period(q: Quantity, sentence_text: str, periods: list[Period], inherited: str) -> str:
     """Nearest period before the figure in its clause, else after it in the clause, else the same in
     its sentence, else what its paragraph or list established; durations only take their clause's."""
+    if not periods:
+        return "" if q.kind == "duration" else inherited  # what the search below finds without periods
     usable = _candidates(periods, sentence_text)
     c_start, c_end = _clause(sentence_text, q.start, q.end)
     for lo, hi in ((c_start, c_end), (0, len(sentence_text))):
@@ -252,9 +255,9 @@ def attribute_metric(q: Quantity, sentence_text: str) -> str:
     match = _METRIC_OF.match(after)
     if match and match.group(1).rstrip("中里内上"):
         return match.group(1).rstrip("中里内上")
-    before = sentence_text[c_start : q.start]
+    before, near = sentence_text[c_start : q.start], after[:8]
     for word in words:
-        if word in before or word in after[:8]:
+        if word in before or word in near:
             return word
     return ""
 
