@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from pipeline.errors import IngestError
 
 # Order matters: a strict UTF-8 decode almost never succeeds by accident on CJK legacy bytes,
@@ -29,6 +31,9 @@ _BINARY_SIGNATURES = {
 }
 
 
+_CJK_FIRST, _CJK_LAST = 0x4E00, 0x9FFF
+
+
 @dataclass(frozen=True)
 class DecodedText:
     text: str
@@ -36,6 +41,8 @@ class DecodedText:
 
 
 def unify_newlines(text: str) -> str:
+    if "\r" not in text:
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -53,12 +60,34 @@ def _common_chars() -> frozenset[str]:
     return frozenset("".join(line for line in lines if not line.startswith("#")))
 
 
+@lru_cache(maxsize=1)
+def _common_cjk_table() -> np.ndarray:
+    """Whether each code point of U+4E00..U+9FFF is a common character."""
+    table = np.zeros(_CJK_LAST - _CJK_FIRST + 1, dtype=bool)
+    codes = [ord(ch) - _CJK_FIRST for ch in _common_chars() if _CJK_FIRST <= ord(ch) <= _CJK_LAST]
+    table[codes] = True
+    return table
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+
+
+def _controls(codes: np.ndarray, allowed: str) -> np.ndarray:
+    """Mask of control characters (below U+0020) other than those in ``allowed``."""
+    mask = codes < 0x20
+    for ch in allowed:
+        mask &= codes != ord(ch)
+    return mask
+
+
 def _plausibility(text: str) -> float:
     """Share of the text's CJK characters that are common ones, minus a penalty for control/private-use chars."""
-    common = _common_chars()
-    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or "\ue000" <= ch <= "\uf8ff")
-    score = sum(1 for ch in cjk if ch in common) / len(cjk) if cjk else 0.0
+    codes = _code_points(text)
+    cjk = codes[(codes >= _CJK_FIRST) & (codes <= _CJK_LAST)]
+    bad = int(np.count_nonzero(_controls(codes, "\n\r\t") | ((codes >= 0xE000) & (codes <= 0xF8FF))))
+    common = int(np.count_nonzero(_common_cjk_table()[cjk - _CJK_FIRST]))
+    score = common / len(cjk) if len(cjk) else 0.0
     return score - 5 * bad / max(len(text), 1)
 
 
@@ -117,7 +146,7 @@ def _detect(data: bytes) -> tuple[str, str]:
 def _finish(text: str, encoding: str) -> DecodedText:
     if "\x00" in text:
         raise IngestError(f"the file contains NUL bytes after decoding as {encoding} (binary or corrupt)")
-    if not text.strip():
+    if not text or text.isspace():
         raise IngestError("the file contains only whitespace")
     if _binary_like(text):
         raise IngestError(f"the text decoded as {encoding} is mostly control characters (binary data?)")
@@ -126,5 +155,5 @@ def _finish(text: str, encoding: str) -> DecodedText:
 
 def _binary_like(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = int(np.count_nonzero(_controls(_code_points(sample), "\n\r\t\f")))
     return controls > 0.05 * len(sample)
