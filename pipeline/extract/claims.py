@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from pipeline.extract.figures import EntitySpan, entity_spans, main_entity
 from pipeline.extract.quantities import find_quantities
 from pipeline.extract.registry import ExtractionContext, Extractor, register
@@ -49,16 +51,31 @@ def lexicon() -> dict:
 
 
 @lru_cache(maxsize=128)
-def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
+def _lexicon_index(words: tuple[str, ...]) -> tuple[tuple[str, ...], ahocorasick.Automaton]:
+    """The words longest first (equal lengths in lexicon order, the same in every process), and an
+    Aho-Corasick automaton that tells in one pass which of them occur in a text."""
+    ordered = tuple(sorted((w for w in dict.fromkeys(words) if w), key=len, reverse=True))
+    automaton = ahocorasick.Automaton()
+    for word in ordered:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return ordered, automaton
 
 
 def find_words(text: str, words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """The lexicon words found in text, longest first and non-overlapping, in text order."""
+    ordered, automaton = _lexicon_index(tuple(words))
+    if not ordered:
+        return ()
+    present = {word for _, word in automaton.iter(text)}  # usually none or a few of the lexicon's words
+    if not present:
+        return ()
     taken = [False] * len(text)
     found: list[tuple[int, str]] = []
-    for word in _longest_first(tuple(words)):
-        start = text.find(word)  # str.find, not a regex per word: this runs for every lexicon word of every sentence
+    for word in ordered:
+        if word not in present:
+            continue
+        start = text.find(word)
         while start != -1:
             end = start + len(word)
             if not any(taken[start:end]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import RunConfig
 from pipeline.eval.gold import load_gold
@@ -177,3 +179,28 @@ def test_seed_accuracy(corpus_dir: Path, seed_claims) -> None:
     assert report.prf("claims").f1 >= SEED_CLAIM_F1
     assert report.acc("claim_topic").value >= SEED_TOPIC_ACCURACY
     assert report.acc("claim_stance").value >= SEED_STANCE_ACCURACY
+
+
+def _find_words_by_scanning(text: str, words: list[str]) -> tuple[str, ...]:
+    """The definition find_words implements: each word longest first (ties in lexicon order) scanned with
+    str.find, an occurrence kept when it overlaps no kept one."""
+    taken = [False] * len(text)
+    found = []
+    for word in sorted(dict.fromkeys(words), key=len, reverse=True):
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(word)
+                found.append((start, word))
+            start = text.find(word, end)
+    return tuple(word for _, word in sorted(found))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["高度", "集中", "高度集中", "度集", "风险", "较高", "高", "不", "，", "X"]),
+                max_size=30),
+       st.lists(st.sampled_from(["高度集中", "集中", "度集", "风险", "较高", "高度", "不高"]), min_size=1, max_size=6))
+def test_find_words_equals_scanning_every_word(pieces: list[str], words: list[str]) -> None:
+    text = "".join(pieces)
+    assert rules.find_words(text, words) == _find_words_by_scanning(text, words)
