@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import RunConfig
 from pipeline.eval.gold import find_gold, load_gold
@@ -103,3 +105,28 @@ def test_headline_period() -> None:
     assert document_period("英伟达3Q25业绩点评:数据中心一骑绝尘") == "2025Q3"
     assert document_period("小米集团2025年中报点评") == "2025H1"
     assert document_period("CoreWeave:英伟达“干儿子”真能子凭父贵?") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1,，;；:：。!?！？", max_size=16), st.integers(0, 16), st.integers(0, 16))
+def test_clause_bounds_are_the_nearest_breaks(text: str, start: int, length: int) -> None:
+    """The clause around [start, end): after the last break before start, up to the first break at or after end."""
+    from pipeline.extract.figures import _clause
+
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    breaks = [i for i, ch in enumerate(text) if ch in ",，;；:：。!?！？"]
+    left = max((b + 1 for b in breaks if b + 1 <= start), default=0)
+    right = min((b for b in breaks if b >= end), default=len(text))
+    assert _clause(text, start, end) == (left, right)
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("percent", "inherited"), ("duration", "")])
+def test_sentence_without_periods_inherits_except_durations(kind: str, expected: str) -> None:
+    from decimal import Decimal
+
+    from pipeline.extract.figures import attribute_period
+    from pipeline.extract.quantities import Quantity
+
+    q = Quantity(0, 3, "12%", kind, Decimal(12), Decimal(12), "percent", "exact", None, "")
+    assert attribute_period(q, "12%的增长", [], "inherited") == expected

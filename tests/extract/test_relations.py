@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import ExtractConfig, RunConfig
 from pipeline.eval.score import canonical_triple
@@ -111,3 +113,66 @@ def test_the_author_is_never_the_head() -> None:
     links = {(x.head, x.relation, x.tail)
              for x in sentence_links(text, mentions, "oracle", {"qingtong-research"}, "")}
     assert links and all(head == "oracle" for head, _, _ in links)
+
+
+def _cue_chars() -> str:
+    from pipeline.extract.relations import lexicon
+
+    return "".join(sorted({c for words in lexicon()["cues"].values() for w in words for c in w})) + "x，"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_cue_chars(), max_size=20))
+def test_cue_gate_only_skips_sentences_without_a_cue_word(text: str) -> None:
+    from pipeline.extract.relations import _cue_words, cue_positions
+
+    assert bool(cue_positions(text)) == any(word in text for word, _ in _cue_words())
+
+
+# One template per relation pattern of cues.yaml, in its order (explicit, then tail-only).
+PATTERN_SHAPES = [
+    "〔0〕旗下的〔1〕", "〔0〕子公司〔1〕", "〔1〕是〔0〕的客户", "〔1〕为〔0〕的供应商", "〔1〕向〔0〕投资", "〔1〕持有〔0〕",
+    "〔0〕收购〔1〕", "〔1〕被〔0〕收购", "〔0〕最终需求是〔1〕", "〔0〕满足〔1〕的需求",
+    "由〔0〕供应", "采购自〔0〕", "向〔0〕租用", "订单转向〔0〕", "以〔0〕为主", "〔0〕订购", "向〔0〕出货", "收入来自〔0〕",
+    "全资子公司〔0〕", "与〔0〕竞争", "〔0〕将其收购",
+]
+
+
+def test_every_pattern_has_a_shape_and_its_gate_finds_it() -> None:
+    from pipeline.extract.relations import _any_pattern, compiled_patterns
+
+    explicit, tail_only = compiled_patterns()
+    for (_, pattern), shape in zip(explicit + tail_only, PATTERN_SHAPES, strict=True):
+        assert pattern.search(shape), (pattern.pattern, shape)
+    for gate, patterns in zip(_any_pattern(), compiled_patterns(), strict=True):
+        for shape in PATTERN_SHAPES:
+            assert bool(gate.search(shape)) == any(p.search(shape) for _, p in patterns), shape
+
+
+def _pattern_pieces() -> list[str]:
+    """The words the relation patterns are made of, placeholders and separators."""
+    import re
+
+    from pipeline.extract.relations import lexicon
+
+    patterns = [p["pattern"] for p in lexicon()["explicit"] + lexicon()["tail_only"]]
+    words = {w for p in patterns for w in re.findall(r"[\u4e00-\u9fff]+", p)}
+    return sorted(words) + ["〔0〕", "〔1〕", "〔2〕", "，", "。", "x", "的"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_pattern_pieces()), max_size=8))
+def test_pattern_gate_matches_exactly_when_a_pattern_does(pieces: list[str]) -> None:
+    from pipeline.extract.relations import _any_pattern, compiled_patterns
+
+    shape = "".join(pieces)
+    for gate, patterns in zip(_any_pattern(), compiled_patterns(), strict=True):
+        assert bool(gate.search(shape)) == any(p.search(shape) for _, p in patterns)
+
+
+def test_given_cues_are_used_instead_of_a_new_lookup() -> None:
+    text = "微软是其客户。"
+    mentions = local(text, ("微软", "microsoft"))
+    assert {x.relation for x in sentence_links(text, mentions, "coreweave", set(), "")} == {"customer"}
+    assert sentence_links(text, mentions, "coreweave", set(), "", cues=[]) == []
+    assert sentence_links("公司的客户很多。", [], "coreweave", set(), "") == []
