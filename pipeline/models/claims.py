@@ -142,10 +142,20 @@ def _best(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[str, float]:
     return label, cats[label] / max(sum(cats[name] for name in labels), 1e-9)
 
 
+def _cats(nlp: Language, docs: list[Doc]) -> list[dict[str, float]]:
+    textcat = nlp.get_pipe("textcat")
+    scores = textcat.predict(docs)
+    return [dict(zip(textcat.labels, map(float, row), strict=True)) for row in scores]
+
+
 def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
     """The claim probability and the best real topic and stance of each (normalized) sentence."""
-    topics = [doc.cats for doc in model.topic.pipe(make_doc(model.topic, t) for t in texts)]
-    stances = [doc.cats for doc in model.stance.pipe(make_doc(model.stance, t) for t in texts)]
+    if not texts:
+        return []
+    # One Doc per sentence serves both heads: a bag-of-n-grams model reads only the tokens' hashes, which do
+    # not depend on the vocabulary; the heads' scores are what their pipelines would put in doc.cats.
+    docs = [make_doc(model.topic, t) for t in texts]
+    topics, stances = (_cats(getattr(model, head), docs) for head in HEADS)
     out = []
     for topic_cats, stance_cats in zip(topics, stances, strict=True):
         topic, topic_p = _best(topic_cats, TOPICS)
