@@ -74,12 +74,19 @@ class _WordSet:
         self.longest = max((len(w) for w in words), default=0)
         self._starts = re.compile(alternation)
         self._ends = re.compile(f"(?:{alternation})\\Z")
+        # a word starts (ends) with one of these characters: most positions are rejected without the regex
+        self._firsts = {w[0] for w in words} if all(words) else None
+        self._lasts = {w[-1] for w in words} if all(words) else None
 
     def starting_at(self, text: str, pos: int) -> str | None:
+        if self._firsts is not None and pos >= 0 and (pos >= len(text) or text[pos] not in self._firsts):
+            return None
         match = self._starts.match(text, pos)
         return match.group() if match else None
 
     def ending_at(self, text: str, pos: int, floor: int = 0) -> str | None:
+        if self._lasts is not None and pos <= len(text) and (pos <= max(floor, 0) or text[pos - 1] not in self._lasts):
+            return None
         match = self._ends.search(text, max(floor, pos - self.longest), pos)
         return match.group() if match else None
 

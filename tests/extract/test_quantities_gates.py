@@ -96,3 +96,22 @@ def test_sentence_without_candidates_skips_the_filters() -> None:
     assert find_quantities("没有任何数字的句子，见 https://example.com") == []
     url = find_quantities("报告见 https://example.com/2025 营收10亿元")
     assert [q.surface for q in url] == ["10亿元"]
+
+
+def _wordset_alphabet() -> str:
+    units = _units()
+    words = list(units.suffix_table) + list(units.currency_prefixes) + list(units.prefix_hedges)
+    return "".join(sorted({c for w in words for c in w})) + "1x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_wordset_alphabet(), max_size=12), st.integers(-2, 14), st.integers(-1, 6))
+def test_word_lookup_gates_agree_with_the_regexes(text: str, pos: int, floor: int) -> None:
+    from copy import copy
+
+    units = _units()
+    for words in (units.suffix_words, units.currency_prefix_words, units.prefix_hedge_words):
+        ungated = copy(words)
+        ungated._firsts = ungated._lasts = None
+        assert words.starting_at(text, pos) == ungated.starting_at(text, pos)
+        assert words.ending_at(text, pos, floor) == ungated.ending_at(text, pos, floor)
