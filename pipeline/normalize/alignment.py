@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -10,6 +12,9 @@ Edit = tuple[int, int, str]
 """Replace text[start:end] with the string (an empty string deletes, start == end inserts)."""
 
 _DTYPE = np.int64
+LIST_LIMIT = 200_000
+"""Up to this length lookups use Python lists (list indexing and bisect beat numpy on one value);
+longer alignments stay numpy-only to bound memory."""
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -29,7 +34,7 @@ class Alignment:
     An identity alignment (most steps change nothing) keeps no arrays until someone asks for them.
     """
 
-    __slots__ = ("_end", "_identity", "_len", "_start", "raw_len")
+    __slots__ = ("_end", "_end_list", "_identity", "_len", "_start", "_start_list", "raw_len")
 
     def __init__(self, raw_start: np.ndarray, raw_end: np.ndarray, raw_len: int) -> None:
         if raw_start.shape != raw_end.shape or raw_start.ndim != 1:
@@ -39,12 +44,15 @@ class Alignment:
         self._end: np.ndarray | None = _frozen(raw_end)
         self._len = int(raw_start.shape[0])
         self._identity = False
+        self._start_list: list[int] | None = None
+        self._end_list: list[int] | None = None
 
     @classmethod
     def identity(cls, n: int) -> Alignment:
         alignment = cls.__new__(cls)
         alignment.raw_len = alignment._len = int(n)
         alignment._start = alignment._end = None
+        alignment._start_list = alignment._end_list = None
         alignment._identity = True
         return alignment
 
@@ -74,9 +82,14 @@ class Alignment:
             np.array_equal(self.raw_start, np.arange(n)) and np.array_equal(self.raw_end, np.arange(1, n + 1))
         )
 
-    def _raw_boundary(self, norm_pos: int) -> int:
-        """The raw offset that an empty normalized span at ``norm_pos`` stands for."""
-        return int(self.raw_start[norm_pos]) if norm_pos < self._len else self.raw_len
+    def _lookups(self) -> tuple[Sequence[int], Sequence[int]]:
+        """The start and end arrays in the form fastest to read one value from."""
+        if self._len > LIST_LIMIT:
+            return self.raw_start, self.raw_end
+        if self._start_list is None or self._end_list is None:
+            self._start_list = self.raw_start.tolist()
+            self._end_list = self.raw_end.tolist()
+        return self._start_list, self._end_list
 
     def to_raw(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Raw span covered by normalized ``[norm_start, norm_end)``; an empty span maps to an empty one."""
@@ -84,10 +97,11 @@ class Alignment:
             raise ValueError(f"normalized span [{norm_start}, {norm_end}) is outside 0..{self._len}")
         if self._identity:
             return int(norm_start), int(norm_end)
+        starts, ends = self._lookups()
         if norm_start == norm_end:
-            pos = self._raw_boundary(norm_start)
+            pos = int(starts[norm_start]) if norm_start < self._len else self.raw_len
             return pos, pos
-        return int(self.raw_start[norm_start]), int(self.raw_end[norm_end - 1])
+        return int(starts[norm_start]), int(ends[norm_end - 1])
 
     def to_norm(self, raw_start: int, raw_end: int) -> tuple[int, int]:
         """Smallest normalized span whose characters' raw images intersect ``[raw_start, raw_end)``.
@@ -101,12 +115,12 @@ class Alignment:
             raise ValueError(f"raw span [{raw_start}, {raw_end}) is outside 0..{self.raw_len}")
         if self._identity:
             return int(raw_start), int(raw_end)
-        starts, ends = self.raw_start, self.raw_end
+        starts, ends = self._lookups()
         if raw_start == raw_end:
-            pos = int(np.searchsorted(starts, raw_start, side="left"))
+            pos = bisect_left(starts, raw_start)
             return pos, pos
-        first = int(np.searchsorted(ends, raw_start, side="right"))
-        stop = int(np.searchsorted(starts, raw_end, side="left"))
+        first = bisect_right(ends, raw_start)
+        stop = bisect_left(starts, raw_end)
         if stop <= first:
             return stop, stop
         return first, stop
@@ -144,14 +158,8 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, Alignment]:
     if np.any(ends < starts) or starts[0] < 0 or ends[-1] > n or np.any(starts[1:] < ends[:-1]):
         raise ValueError("edits must be sorted, non-overlapping and inside the text")
 
-    pieces: list[str] = []
-    cursor = 0
-    for start, end, replacement in edits:
-        pieces.append(text[cursor:start])
-        pieces.append(replacement)
-        cursor = end
-    pieces.append(text[cursor:])
-    new_text = "".join(pieces)
+    kept = [text[start:end] for start, end in zip((0, *ends_list), (*starts_list, n))]
+    new_text = "".join(chain.from_iterable(zip(kept, replacements))) + kept[-1]
 
     # The new text is kept runs and replacements in turn: kept run i is raw[ends[i-1]:starts[i]],
     # mapped one to one; every character of replacement i maps to raw[starts[i]:ends[i]].

@@ -85,7 +85,7 @@ def convert_to_simplified(text: str, config: str = "t2s") -> tuple[str, Alignmen
     if len(new_lines) != len(old_lines):
         new_lines = [cc.convert(line) for line in old_lines]
         converted = "\n".join(new_lines)
-    if len(converted) == len(text) and all(len(a) == len(b) for a, b in zip(old_lines, new_lines)):
+    if len(converted) == len(text) and list(map(len, old_lines)) == list(map(len, new_lines)):
         return (
             converted,
             Alignment.identity(len(text)),
