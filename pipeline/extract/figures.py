@@ -230,8 +230,9 @@ def attribute_subject(
     others = [e for e in owners if e.type == "ORG" and e.entity_id != main]
     if others:
         return ""
-    company_metric = any(w in sentence_text for w in lexicon()["company_metrics"])
-    return main if paragraph_mentions_main or company_metric else ""
+    if paragraph_mentions_main:
+        return main
+    return main if any(w in sentence_text for w in lexicon()["company_metrics"]) else ""
 
 
 @lru_cache(maxsize=1)
@@ -320,6 +321,8 @@ def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record
     figures: list[Record] = []
     for sentence in sentences:
         quantities = ctx.quantities(sentence.text)
+        if not quantities:
+            continue
         local_entities = [
             EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
             for e in entities[bisect_left(entity_starts, sentence.norm_start):
