@@ -57,9 +57,10 @@ class Prediction:
     topic_p: float  # P(topic | claim)
     stance: str  # the best real stance (never NONE)
     stance_p: float  # P(stance | claim)
+    topics: tuple[float, ...] = ()  # P(topic | claim) for each of TOPICS, in order
 
 
-TRAINING_FILES = ("sentences.jsonl", "claims_longform.jsonl")
+TRAINING_FILES = ("sentences.jsonl", "claims_longform.jsonl", "claims_extra.jsonl")
 
 
 def training_paths() -> tuple[Path, ...]:
@@ -136,10 +137,17 @@ def train_model(examples: list[ClaimExample], seed: int, epochs: int | None = No
     return ClaimModel(train_head("topic", examples, seed, epochs), train_head("stance", examples, seed, epochs))
 
 
+def given_claim(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[float, ...]:
+    """The probabilities of the real labels renormalized over the real labels (given a claim)."""
+    total = max(sum(cats[name] for name in labels), 1e-9)
+    return tuple(cats[name] / total for name in labels)
+
+
 def _best(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[str, float]:
-    """The best real label and its probability renormalized over the real labels (given a claim)."""
-    label = max(labels, key=lambda name: cats[name])
-    return label, cats[label] / max(sum(cats[name] for name in labels), 1e-9)
+    """The best real label and its probability given a claim."""
+    probs = given_claim(cats, labels)
+    best = max(range(len(labels)), key=probs.__getitem__)
+    return labels[best], probs[best]
 
 
 def _cats(nlp: Language, docs: list[Doc]) -> list[dict[str, float]]:
@@ -160,7 +168,8 @@ def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
     for topic_cats, stance_cats in zip(topics, stances, strict=True):
         topic, topic_p = _best(topic_cats, TOPICS)
         stance, stance_p = _best(stance_cats, STANCES)
-        out.append(Prediction(round(1.0 - topic_cats[NONE], 6), topic, topic_p, stance, stance_p))
+        out.append(Prediction(round(1.0 - topic_cats[NONE], 6), topic, topic_p, stance, stance_p,
+                              given_claim(topic_cats, TOPICS)))
     return out
 
 

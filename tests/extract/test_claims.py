@@ -106,14 +106,34 @@ def test_generic_framework_sentence_is_rejected() -> None:
     assert sig.generic_framework and sig.rejected
 
 
-def test_topic_override_and_rule_stance() -> None:
-    assert rules.topic_override("客户集中度过高是最大的隐忧。") == "customer_concentration"
-    assert rules.topic_override("毛利率和估值都偏高。") is None  # two topics: the classifier decides
-    assert rules.topic_override("控股股东的股权质押比例过高，控制权并不稳固。") == "other"
+def _prediction(topic: str = "moat", topics: tuple[float, ...] = ()) -> model.Prediction:
+    return model.Prediction(0.9, topic, 0.8, "negative", 0.6, topics)
+
+
+def test_claim_topic_prefers_the_cue_topics() -> None:
+    assert rules.claim_topic("客户集中度过高是最大的隐忧。", _prediction()) == "customer_concentration"
+    assert rules.claim_topic("控股股东的股权质押比例过高，控制权并不稳固。", _prediction()) == "other"
+    assert rules.claim_topic("公司发布了新产品。", _prediction("growth")) == "growth"  # no cue: the classifier
+    two = "毛利率和估值都偏高。"  # two cue topics: the likelier one for the classifier
+    likes_valuation = tuple(0.5 if t == "valuation" else 0.5 / (len(model.TOPICS) - 1) for t in model.TOPICS)
+    assert rules.claim_topic(two, _prediction("risk", likes_valuation)) == "valuation"
+    assert rules.claim_topic(two, _prediction("risk")) == "risk"  # no distribution: the classifier's best
+
+
+def test_rule_stance() -> None:
     assert rules.rule_stance("公司的议价能力有限。") == "negative"
     assert rules.rule_stance("工程能力出色，但软件能力薄弱。") == "neutral"
     assert rules.rule_stance("公司发布了新产品。") is None
     assert rules.rule_stance("海外扩张是一把双刃剑，可能打开空间，也可能拖累利润。") == "neutral"  # a neutral cue wins
+    assert rules.rule_stance("能否在窗口期内补上软件短板，将决定公司的长期地位。") == "neutral"  # an open question
+
+
+def test_longest_cue_negation_and_concession() -> None:
+    assert rules.rule_stance("这套供应网络是同行很难复制的。") == "positive"  # 很难复制 hides 很难
+    assert rules.rule_stance("与同行相比，公司并没有明显优势。") == "negative"  # a negated positive cue
+    assert rules.rule_stance("公司的优势在于渠道，竞争对手没有。") == "positive"  # the negator comes after the cue
+    assert rules.rule_stance("虽然短期承压，但公司的成本优势依然稳固。") == "positive"  # the main clause decides
+    assert rules.rule_stance("工程能力出色，但软件能力薄弱。") == "neutral"  # weighed, not conceded
 
 
 def test_numbered_question_headings_and_boilerplate_are_rejected() -> None:
@@ -152,7 +172,7 @@ def test_claim_spans_slice_the_source_and_evidence_lies_inside(seed_result, seed
     for claim in seed_claims:
         assert raw[claim.start : claim.end].strip() == raw[claim.start : claim.end]
         assert claim.end > claim.start
-        assert claim.extractor == "claims@2"
+        assert claim.extractor == "claims@3"
         assert claim.hedged == bool(claim.hedge)
         for evidence_id in claim.evidence_figure_ids:
             assert claim.start <= figures[evidence_id].start and figures[evidence_id].end <= claim.end
