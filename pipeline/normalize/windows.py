@@ -34,11 +34,11 @@ def candidate_windows(text: str, members: str, triggers: str, lead: int = 0) -> 
     """
     member_table, trigger_table = _table(members), _table(triggers)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    triggered = trigger_table[np.minimum(codes, len(trigger_table) - 1)]
+    triggered = trigger_table.take(codes, mode="clip")
     if not triggered.any():
         return []
     inside = np.zeros(len(codes) + 2, dtype=bool)
-    inside[1:-1] = member_table[np.minimum(codes, len(member_table) - 1)]
+    inside[1:-1] = member_table.take(codes, mode="clip")
     edges = np.flatnonzero(inside[1:] != inside[:-1])
     starts, ends = edges[0::2], edges[1::2]
     seen = np.concatenate(([0], np.cumsum(triggered)))

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.normalize import alignment as alignment_module
 from pipeline.normalize.alignment import Alignment, apply_edits
 
 
@@ -110,3 +111,30 @@ def test_apply_edits_properties(case: tuple[str, list[tuple[int, int, str]]]) ->
             if norm_start < norm_end and images[norm_start] > 0 and images[norm_end - 1] > 0:
                 # The raw image of a span (not ending in a point insertion) is a fixed point of the round trip.
                 assert alignment.to_raw(*alignment.to_norm(raw_start, raw_end)) == (raw_start, raw_end)
+
+
+def test_identity_composes_without_changing_the_other_side() -> None:
+    text, step = apply_edits("a(x)bc", [(1, 4, "")])
+    assert spans(Alignment.identity(6).compose(step)) == spans(step)
+    assert Alignment.identity(6).compose(step).raw_len == 6
+    assert step.compose(Alignment.identity(len(text))) is step
+    _, unchanged = apply_edits(text, [])
+    assert unchanged.is_identity() and spans(unchanged) == [(0, 1), (1, 2), (2, 3)]
+
+
+@given(text_and_edits())
+def test_lookups_agree_above_the_list_limit(case: tuple[str, list[tuple[int, int, str]]]) -> None:
+    raw, edits = case
+    _, small = apply_edits(raw, edits)
+    limit = alignment_module.LIST_LIMIT
+    alignment_module.LIST_LIMIT = -1
+    try:
+        _, large = apply_edits(raw, edits)
+        for start in range(len(small) + 1):
+            for end in range(start, min(len(small), start + 2) + 1):
+                assert small.to_raw(start, end) == large.to_raw(start, end)
+        for start in range(len(raw) + 1):
+            for end in range(start, min(len(raw), start + 2) + 1):
+                assert small.to_norm(start, end) == large.to_norm(start, end)
+    finally:
+        alignment_module.LIST_LIMIT = limit
