@@ -121,14 +121,13 @@ class FastCut:
 
     def cut(self, text: str) -> Iterator[str]:
         self._refresh()
-        for block in _HAN.split(text):
-            if not block:
-                continue
-            if _HAN.match(block):
+        # split with one capturing group alternates text between matches (even) and matches (odd)
+        for index, block in enumerate(_HAN.split(text)):
+            if index % 2:
                 yield from self._cut_block(block)
-            else:
-                for piece in _SKIP.split(block):
-                    if _SKIP.match(piece):
+            elif block:
+                for position, piece in enumerate(_SKIP.split(block)):
+                    if position % 2:
                         yield piece
                     else:
                         yield from piece
