@@ -97,7 +97,7 @@ class Alignment:
             raise ValueError(f"normalized span [{norm_start}, {norm_end}) is outside 0..{self._len}")
         if self._identity:
             return int(norm_start), int(norm_end)
-        starts, ends = self._lookups()
+        starts, ends = (self._start_list, self._end_list) if self._start_list is not None else self._lookups()
         if norm_start == norm_end:
             pos = int(starts[norm_start]) if norm_start < self._len else self.raw_len
             return pos, pos
@@ -115,7 +115,7 @@ class Alignment:
             raise ValueError(f"raw span [{raw_start}, {raw_end}) is outside 0..{self.raw_len}")
         if self._identity:
             return int(raw_start), int(raw_end)
-        starts, ends = self._lookups()
+        starts, ends = (self._start_list, self._end_list) if self._start_list is not None else self._lookups()
         if raw_start == raw_end:
             pos = bisect_left(starts, raw_start)
             return pos, pos
