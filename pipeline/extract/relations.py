@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.extract.gazetteer import Gazetteer, load_gazetteer
 from pipeline.extract.registry import ExtractionContext, Extractor, register
@@ -36,9 +37,8 @@ def lexicon() -> dict:
     return resource_yaml("relations/cues.yaml")
 
 
-@dataclass(frozen=True)
-class Local:
-    """A mention in sentence coordinates."""
+class Local(NamedTuple):
+    """A mention in sentence coordinates (a tuple: a document makes one per mention)."""
 
     start: int
     end: int
