@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.extract.numbers import Numeral, find_numerals, fold_text, load_resource
 from pipeline.extract.periods import Period, find_periods
@@ -34,9 +35,8 @@ class Quantity:
     change: str
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A quantity in compressed-text coordinates, before hedges and filters."""
+class _Candidate(NamedTuple):
+    """A quantity in compressed-text coordinates, before hedges and filters (a tuple: one per numeral)."""
 
     start: int
     end: int
@@ -459,7 +459,7 @@ def _mixed(text: str, whole: _Candidate, fraction: _Candidate) -> _Candidate | N
     if gap == " " and "/" not in text[fraction.start : fraction.end]:
         return None
     total = whole.low - fraction.low if whole.low < 0 else whole.low + fraction.low
-    return replace(whole, end=fraction.end, low=total, high=total)
+    return whole._replace(end=fraction.end, low=total, high=total)
 
 
 def _candidates(text: str, default_dollar: str) -> list[_Candidate]:
@@ -495,7 +495,7 @@ def _minor_unit(text: str, money: _Candidate, amount: _Candidate) -> _Candidate 
     for word, factor in sorted(table.items(), key=lambda item: -len(item[0])):
         if text.startswith(word, amount.end):
             total = money.low + amount.low * factor
-            return replace(money, end=amount.end + len(word), low=total, high=total)
+            return money._replace(end=amount.end + len(word), low=total, high=total)
     return None
 
 
@@ -544,7 +544,7 @@ def _merge(first: _Candidate, second: _Candidate) -> _Candidate | None:
         return None
     if low > second.high:
         return None
-    return replace(second, start=first.start, low=low, more=first.more or second.more)
+    return second._replace(start=first.start, low=low, more=first.more or second.more)
 
 
 # --- qualifiers, change, filters ---------------------------------------------------------------------
