@@ -6,6 +6,7 @@ import difflib
 from functools import cache, lru_cache
 from typing import Literal
 
+import numpy as np
 import opencc
 
 from pipeline.normalize.alignment import Alignment, Edit, apply_edits
@@ -16,6 +17,7 @@ Script = Literal["traditional", "simplified", "mixed"]
 # converter's s2t output keeps some one-to-many characters (云, 于, 并) simplified, hence not 1.0.
 SCRIPT_MAJORITY = 0.75
 SAMPLE_CHARS = 400_000
+_NEWLINE = ord("\n")
 
 
 @cache
@@ -80,6 +82,12 @@ def convert_to_simplified(text: str, config: str = "t2s") -> tuple[str, Alignmen
     """Convert with OpenCC; lines whose length changed (tw2sp phrases) are aligned with difflib."""
     cc = converter(config)
     converted = convert(text, config)
+    if len(converted) == len(text):
+        before = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        after = np.frombuffer(converted.encode("utf-32-le"), dtype=np.uint32)
+        if np.array_equal(before == _NEWLINE, after == _NEWLINE):  # every line kept its length
+            changed = int(np.count_nonzero(before != after))
+            return converted, Alignment.identity(len(text)), {"script_chars_converted": changed}
     old_lines = text.split("\n")
     new_lines = converted.split("\n")
     if len(new_lines) != len(old_lines):
