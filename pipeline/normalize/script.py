@@ -52,6 +52,8 @@ def detect_script(text: str) -> Script:
     """Label by the share of Traditional-only vs Simplified-only characters (no Chinese -> simplified)."""
     sample = _sample(text)
     traditional = _changed_chars(sample, "t2s")
+    if traditional == 0:  # whatever s2t would change, the share is all Simplified: skip that conversion
+        return "simplified"
     simplified = _changed_chars(sample, "s2t")
     total = traditional + simplified
     if total == 0 or simplified >= SCRIPT_MAJORITY * total:
