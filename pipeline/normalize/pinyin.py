@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 
 from pipeline.normalize.alignment import Alignment, Edit, apply_edits
@@ -12,7 +13,8 @@ TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 LOST_CHAR = "\ufffd"
 """Stands for a character that mojibake destroyed; the corrupt spans of the result cover it."""
 
-_SYLLABLE = rf"(?=[a-zü]*[{TONE_MARKS}])[a-zü{TONE_MARKS}]+"
+_PLAIN_LETTERS = string.ascii_lowercase + "ü"
+_SYLLABLE = rf"(?=[{_PLAIN_LETTERS}]*[{TONE_MARKS}])[{_PLAIN_LETTERS}{TONE_MARKS}]+"
 _ANNOTATION = rf"\({_SYLLABLE}\)"
 # A '?' (or U+FFFD) carrying an annotation is a character lost to mojibake: real question marks are
 # never annotated. When the mojibake also ate the '(', only "syllable)" is left (an orphan).
@@ -21,7 +23,7 @@ PINYIN_ARTEFACT_RE = re.compile(
     rf"|(?P<char>[^\s()?{LOST_CHAR}])?(?:{_ANNOTATION})+"
 )
 # Past its first character a match is made of these only, and every syllable holds a tone mark.
-_MATCH_CHARS = "()abcdefghijklmnopqrstuvwxyzü" + TONE_MARKS
+_MATCH_CHARS = "()" + _PLAIN_LETTERS + TONE_MARKS
 
 
 def artefact_matches(text: str) -> Iterator[re.Match[str]]:
