@@ -246,6 +246,12 @@ def _metric_words() -> tuple[str, ...]:
     return tuple(sorted(lexicon()["metric_words"], key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _any_metric_word() -> re.Pattern[str]:
+    """Finds a metric word if the text holds one (most figures' surroundings hold none)."""
+    return re.compile("|".join(re.escape(word) for word in _metric_words() if word) or "(?!)")
+
+
 _METRIC_OF = re.compile(r"^(?:以上|以下|左右)?的([^,，。的]{1,10})")
 
 
@@ -257,6 +263,8 @@ def attribute_metric(q: Quantity, sentence_text: str) -> str:
     if match and match.group(1).rstrip("中里内上"):
         return match.group(1).rstrip("中里内上")
     before, near = sentence_text[c_start : q.start], after[:8]
+    if not _any_metric_word().search(before) and not _any_metric_word().search(near):
+        return ""  # what the loop below would answer
     for word in words:
         if word in before or word in near:
             return word
@@ -333,7 +341,7 @@ def extract_figures(ctx: ExtractionContext, extractor: Extractor) -> list[Record
             if not is_figure(q, sentence.text, quantities, local_entities):
                 continue
             norm_start, norm_end = sentence.norm_start + q.start, sentence.norm_start + q.end
-            if any(cs < norm_end and norm_start < ce for cs, ce in ctx.norm.corrupt):
+            if ctx.norm.corrupt and any(cs < norm_end and norm_start < ce for cs, ce in ctx.norm.corrupt):
                 continue
             start, end = ctx.norm.alignment.to_raw(norm_start, norm_end)
             kind, unit = figure_kind_unit(q)
