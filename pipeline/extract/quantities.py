@@ -223,6 +223,8 @@ def _compress(folded: str) -> tuple[str, list[int], list[int]]:
 
     Returns the text and the (compressed index, removed so far) steps to map offsets back.
     """
+    if " " not in folded and "\u00a0" not in folded and "\t" not in folded:
+        return folded, [0], [0]  # nothing to remove (most Chinese sentences)
     pieces: list[str] = []
     cut_at: list[int] = [0]
     removed: list[int] = [0]
