@@ -62,9 +62,15 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _foldable() -> re.Pattern[str]:
+    """Any character `_fold_table` maps: normalized text rarely holds one, and a scan is cheaper than translate."""
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_fold_table())) + "]")
+
+
 def fold_text(text: str) -> str:
     """Fold full-width characters and Traditional lexicon characters; the result has the same length."""
-    return text.translate(_fold_table())
+    return text.translate(_fold_table()) if _foldable().search(text) else text
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,18 @@ def test_word_lookup_gates_agree_with_the_regexes(text: str, pos: int, floor: in
         ungated._firsts = ungated._lasts = None
         assert words.starting_at(text, pos) == ungated.starting_at(text, pos)
         assert words.ending_at(text, pos, floor) == ungated.ending_at(text, pos, floor)
+
+
+def _fold_alphabet() -> str:
+    from pipeline.extract.numbers import _fold_table
+
+    keys = sorted(_fold_table())
+    return "".join(chr(cp) for cp in keys[:: max(1, len(keys) // 40)]) + "营收1,，。 a"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_fold_alphabet(), max_size=20))
+def test_fold_skips_translate_only_when_nothing_folds(text: str) -> None:
+    from pipeline.extract.numbers import _fold_table, fold_text
+
+    assert fold_text(text) == text.translate(_fold_table())
