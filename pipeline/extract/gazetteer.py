@@ -223,4 +223,11 @@ def _load_cached(path: Path) -> Gazetteer:
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
     """The gazetteer at `path` (default: the packaged one), parsed once per path and cached."""
-    return _load_cached((path or DEFAULT_PATH).resolve())
+    if path is None:
+        return _default_gazetteer()  # every extractor asks for it per document: skip resolving the path
+    return _load_cached(path.resolve())
+
+
+@lru_cache(maxsize=1)
+def _default_gazetteer() -> Gazetteer:
+    return _load_cached(DEFAULT_PATH.resolve())
