@@ -20,7 +20,7 @@ from pipeline.export.columns import arrow_schema, field_names, json_to_row, to_r
 from pipeline.records import Record
 
 MAX_ROWS = 4096
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 4 * 1024 * 1024  # per table: a run holds one pending batch of each table while it goes
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from pipeline.export.columns import arrow_schema, from_row
 from pipeline.records import Record
 
 DATABASE_NAME = "yanbao.duckdb"
+# The database is built while the run goes, beside the workers: DuckDB would otherwise keep every inserted block
+# in memory (its default limit is most of the machine's RAM), so the run's memory would grow with the corpus.
+MEMORY_LIMIT = "128MB"
 
 # One row per canonical entity even if a table held duplicates, so views never multiply rows.
 _ENTITY = "(SELECT DISTINCT ON (entity_id) entity_id, type, names, known FROM entities)"
@@ -56,7 +59,8 @@ class DuckDbBuilder:
         self.path = directory / DATABASE_NAME
         self._tmp = temp_path(self.path)
         self._tmp.unlink(missing_ok=True)
-        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self._tmp))
+        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
+            str(self._tmp), config={"memory_limit": MEMORY_LIMIT, "threads": 1})
 
     def create_table(self, table: str, model: type[Record]) -> None:
         con = self._connection()
