@@ -90,32 +90,42 @@ def cacheable(result: DocumentResult) -> bool:
 
 
 def dump_entry(result: DocumentResult, fh: IO[str]) -> None:
-    """One header line, then `table<TAB>row-json` per record (a JSON string never holds a raw tab)."""
+    """One header line, then `table<TAB>row-json` per record (a JSON string never holds a raw tab). The header
+    holds the sha256 of the rows, so a reader can trust them as they are."""
+    rows = [f"{table}\t{line}\n" for table, lines in result.lines.items() for line in lines]
+    rows += [f"{table}\t{record_line(record)}\n" for table, records in result.tables.items() for record in records]
+    body = "".join(rows)
     header = {
         "doc_id": result.source.doc_id,
         "sha256": result.sha256,
         "size_bytes": result.size_bytes,
         "timings": result.timings,
         "error": result.error.model_dump(mode="json") if result.error else None,
+        "rows_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
     }
     fh.write(json.dumps(header, ensure_ascii=False) + "\n")
-    for table, lines in result.lines.items():
-        for line in lines:
-            fh.write(f"{table}\t{line}\n")
-    for table, records in result.tables.items():
-        for record in records:
-            fh.write(f"{table}\t{record_line(record)}\n")
+    fh.write(body)
 
 
 def load_entry(source: Source, fh: IO[str]) -> DocumentResult:
+    """The cached result: rows whose digest matches come back as the JSONL lines they are (entities as records,
+    which the run merges); an entry without a digest is validated row by row; a wrong digest raises ValueError."""
     header = json.loads(fh.readline())
     result = DocumentResult(source, sha256=header["sha256"], size_bytes=header["size_bytes"])
     result.timings = dict(header["timings"])
     if header["error"]:
         result.error = ErrorRecord.model_validate(header["error"])
-    for line in fh:
-        table, row = line.rstrip("\n").split("\t", 1)
-        result.tables.setdefault(table, []).append(TABLES[table].model_validate_json(row))
+    body = fh.read()
+    digest = header.get("rows_sha256")
+    if digest is not None and hashlib.sha256(body.encode("utf-8")).hexdigest() != digest:
+        raise ValueError("cache entry rows do not match their digest")
+    for line in body.split("\n")[:-1]:  # not splitlines: a JSON string may hold U+2028 as it is
+        table, row = line.split("\t", 1)
+        model = TABLES[table]
+        if digest is None or table == "entities":
+            result.tables.setdefault(table, []).append(model.model_validate_json(row))
+        else:
+            result.lines.setdefault(table, []).append(row)
     return result
 
 

@@ -73,6 +73,11 @@ class FormatWriters:
             self.abort()
             raise
 
+    @property
+    def empty(self) -> bool:
+        """No format to write (a JSONL-only run)."""
+        return self.database is None and not any(self.files.values())
+
     def write(self, table: str, batch: Batch) -> None:
         for writer in self.files[table]:
             writer.write(batch)

@@ -33,6 +33,8 @@ class TableSink:
         """Append a record serialized by `record_line`."""
         data = line.encode("utf-8") + b"\n"
         self.jsonl[table].write_bytes(data)
+        if self._formats.empty:
+            return
         if full := self._buffers[table].add(data):
             self._write_batch(table, full)
 

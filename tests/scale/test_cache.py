@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import shutil
@@ -13,7 +14,7 @@ from scale_helpers import N_DOCS, jsonl_config, table_files
 from pipeline.cache import DocumentCache, dump_entry, load_entry, run_fingerprint, run_lock
 from pipeline.errors import UsageError
 from pipeline.ingest.sources import discover
-from pipeline.process import process_source
+from pipeline.process import process_source, serialized
 from pipeline.run import execute
 
 
@@ -63,13 +64,35 @@ def test_a_config_change_invalidates_every_entry(small_corpus: Path) -> None:
 def test_an_entry_round_trips_every_record(small_corpus: Path) -> None:
     config = jsonl_config()
     source = discover([small_corpus], config.ingest.extensions)[0][0]
-    result = process_source(source, config)
+    result = serialized(process_source(source, config))
     buffer = io.StringIO()
     dump_entry(result, buffer)
     buffer.seek(0)
     restored = load_entry(source, buffer)
-    assert restored.tables == result.tables and restored.sha256 == result.sha256
-    assert restored.timings == result.timings and restored.error is None
+    assert restored.lines == result.lines and restored.tables == result.tables  # lines as written, entities
+    assert restored.sha256 == result.sha256 and restored.timings == result.timings and restored.error is None
+
+
+def test_an_entry_without_a_digest_is_validated_and_a_tampered_one_is_a_miss(small_corpus: Path,
+                                                                              tmp_path: Path) -> None:
+    config = jsonl_config()
+    source = discover([small_corpus], config.ingest.extensions)[0][0]
+    result = process_source(source, config)
+    buffer = io.StringIO()
+    dump_entry(serialized(result), buffer)
+    header, body = buffer.getvalue().split("\n", 1)
+    old_header = {k: v for k, v in json.loads(header).items() if k != "rows_sha256"}
+    restored = load_entry(source, io.StringIO(json.dumps(old_header) + "\n" + body))
+    assert restored.tables == result.tables and not restored.lines  # an older entry: every row validated
+    cache = DocumentCache(tmp_path, "fingerprint")
+    key = cache.key(source)
+    assert key is not None
+    cache.store(key, serialized(result))
+    assert cache.load(key, source) is not None
+    tampered = header + "\n" + body.replace('"start":', '"start": 1', 1)
+    with gzip.open(cache.dir / f"{key}.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(tampered)
+    assert cache.load(key, source) is None  # the document is redone
 
 
 def test_an_unreadable_entry_is_a_miss(small_corpus: Path, tmp_path: Path) -> None:
