@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
 
 from pipeline.errors import UsageError
 from pipeline.export.atomic import remove_stale_temps
@@ -22,17 +21,6 @@ from pipeline.records import TABLES
 
 FORMATS = ("jsonl", "parquet", "csv", "duckdb")
 EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "csv": "csv"}
-
-
-class _FileWriter(Protocol):
-    path: Path
-
-    def write(self, batch: Batch) -> None: ...
-    def commit(self) -> Path: ...
-    def abort(self) -> None: ...
-
-
-_FILE_WRITERS = {"parquet": ParquetTableWriter, "csv": CsvTableWriter}
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -58,17 +46,23 @@ def output_names(formats: Iterable[str]) -> list[str]:
 
 class FormatWriters:
     """The Parquet and CSV writers of every table and the DuckDB database of one run, fed batch by batch;
-    `commit` publishes every file, `abort` removes every temp file."""
+    `commit` publishes every file, `abort` removes every temp file.
+
+    DuckDB is loaded from the finished Parquet tables at commit (its own Parquet reader): inserting batch by
+    batch grew slower as the tables grew (2,000 documents: 13.5 s against 2.7 s from Parquet). Without the
+    parquet format the Parquet files are written only for that, under temp names, and removed."""
 
     def __init__(self, out_dir: Path, formats: Iterable[str]) -> None:
         formats = set(formats)
-        self.files: dict[str, list[_FileWriter]] = {}
+        self.files: dict[str, list[CsvTableWriter]] = {}
+        self.parquet: dict[str, ParquetTableWriter] = {}
         self.database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
+        self._publish_parquet = "parquet" in formats
         try:
             for table, model in TABLES.items():
-                self.files[table] = [cls(out_dir, table, model) for fmt, cls in _FILE_WRITERS.items() if fmt in formats]
-                if self.database:
-                    self.database.create_table(table, model)
+                self.files[table] = [CsvTableWriter(out_dir, table, model)] if "csv" in formats else []
+                if self._publish_parquet or self.database:
+                    self.parquet[table] = ParquetTableWriter(out_dir, table, model)
         except BaseException:
             self.abort()
             raise
@@ -76,19 +70,27 @@ class FormatWriters:
     @property
     def empty(self) -> bool:
         """No format to write (a JSONL-only run)."""
-        return self.database is None and not any(self.files.values())
+        return not self.parquet and not any(self.files.values())
 
     def write(self, table: str, batch: Batch) -> None:
         for writer in self.files[table]:
             writer.write(batch)
-        if self.database:
-            self.database.write(table, batch)
+        if table in self.parquet:
+            self.parquet[table].write(batch)
 
     def commit(self) -> list[Path]:
         try:
             written = [writer.commit() for writers in self.files.values() for writer in writers]
+            staged = {table: writer.close() for table, writer in self.parquet.items()}
             if self.database:
+                for table, path in staged.items():
+                    self.database.load_parquet(table, path)
                 written.append(self.database.commit())
+            if self._publish_parquet:
+                written += [writer.commit() for writer in self.parquet.values()]
+            else:
+                for writer in self.parquet.values():
+                    writer.abort()
         except BaseException:
             self.abort()
             raise
@@ -98,6 +100,8 @@ class FormatWriters:
         for writers in self.files.values():
             for writer in writers:
                 writer.abort()
+        for writer in self.parquet.values():
+            writer.abort()
         if self.database:
             self.database.abort()
 
@@ -105,7 +109,7 @@ class FormatWriters:
 def export_tables(out_dir: Path, formats: Iterable[str], max_rows: int = MAX_ROWS) -> list[Path]:
     """Write the Parquet/CSV tables and the DuckDB database from `out_dir`/*.jsonl; return the paths written.
     (A run streams its tables instead, see stream.py; this rebuilds them from finished JSONL.)"""
-    remove_stale_temps(out_dir, output_names(formats))
+    remove_stale_temps(out_dir, output_names(FORMATS))  # any format: DuckDB stages Parquet files
     writers = FormatWriters(out_dir, formats)
     try:
         for table, model in TABLES.items():

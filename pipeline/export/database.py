@@ -1,5 +1,6 @@
-"""The run's DuckDB database: one table per record type plus views joining figures, mentions, relations
-and claims to their sentences, documents and entities. Built in a temp file and renamed on commit."""
+"""The run's DuckDB database: one table per record type, loaded from the run's finished Parquet tables, plus
+views joining figures, mentions, relations and claims to their sentences, documents and entities. Built in a
+temp file and renamed on commit."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from pathlib import Path
 import duckdb
 
 from pipeline.export.atomic import publish, temp_path
-from pipeline.export.batches import Batch
-from pipeline.export.columns import arrow_schema, from_row
+from pipeline.export.columns import from_row
 from pipeline.records import Record
 
 DATABASE_NAME = "yanbao.duckdb"
-# The database is built while the run goes, beside the workers: DuckDB would otherwise keep every inserted block
-# in memory (its default limit is most of the machine's RAM), so the run's memory would grow with the corpus.
+# DuckDB's default memory limit is most of the machine's RAM; the run's memory must not grow with the corpus.
 MEMORY_LIMIT = "128MB"
 
 # One row per canonical entity even if a table held duplicates, so views never multiply rows.
@@ -53,7 +52,7 @@ VIEWS: dict[str, str] = {
 
 
 class DuckDbBuilder:
-    """Create every table from its Arrow schema, append batches, add the views, then publish the file."""
+    """Create every table from its Parquet file, add the views, then publish the file."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / DATABASE_NAME
@@ -62,21 +61,10 @@ class DuckDbBuilder:
         self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
             str(self._tmp), config={"memory_limit": MEMORY_LIMIT, "threads": 1})
 
-    def create_table(self, table: str, model: type[Record]) -> None:
-        con = self._connection()
-        con.register("empty_view", arrow_schema(model).empty_table())
-        try:
-            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM empty_view')
-        finally:
-            con.unregister("empty_view")
-
-    def write(self, table: str, batch: Batch) -> None:
-        con = self._connection()
-        con.register("batch_view", batch.table)
-        try:
-            con.execute(f'INSERT INTO "{table}" SELECT * FROM batch_view')
-        finally:
-            con.unregister("batch_view")
+    def load_parquet(self, table: str, path: Path) -> None:
+        """Create `table` from a finished Parquet file of that table (its Arrow schema becomes the columns)."""
+        literal = "'" + str(path).replace("'", "''") + "'"
+        self._connection().execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet({literal})')
 
     def commit(self) -> Path:
         con = self._connection()

@@ -24,11 +24,15 @@ class ParquetTableWriter:
         assert self._writer is not None, "writer already closed"
         self._writer.write_table(batch.table)
 
+    def close(self) -> Path:
+        """Finish the file under its temp name (readable, not yet published); return that path."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        return self._tmp
+
     def commit(self) -> Path:
-        assert self._writer is not None, "writer already closed"
-        self._writer.close()
-        self._writer = None
-        return publish(self._tmp, self.path)
+        return publish(self.close(), self.path)
 
     def abort(self) -> None:
         if self._writer is not None:

@@ -10,7 +10,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.records import TABLES, Figure
+from pipeline.records import Figure
 
 ROWS_PER_BATCH = 50
 
@@ -58,11 +58,9 @@ def main(fmt: str, out_dir: Path) -> None:
 
         writer: object = JsonlTableWriter(out_dir, "figures")
     elif fmt == "duckdb":
-        from pipeline.export.database import DuckDbBuilder
+        from pipeline.export.build import FormatWriters
 
-        writer = DuckDbBuilder(out_dir)
-        for table, model in TABLES.items():  # the views need every table
-            writer.create_table(table, model)
+        writer = FormatWriters(out_dir, ("duckdb",))  # every table (the views need them), from staged Parquet
     elif fmt == "parquet":
         from pipeline.export.parquet import ParquetTableWriter
 
