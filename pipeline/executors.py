@@ -8,13 +8,13 @@ A worker that dies on a document costs that document only: it becomes an error r
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
+from pipeline import forkserver
 from pipeline.config import RunConfig
 from pipeline.ids import stable_id
 from pipeline.ingest.sources import Source
@@ -84,9 +84,8 @@ class LocalPool:
         self._pool: ProcessPoolExecutor | None = None
 
     def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.process"])
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up, initargs=(self.config,))
+        return ProcessPoolExecutor(self.workers, mp_context=forkserver.context(), initializer=warm_up,
+                                   initargs=(self.config,))
 
     def _restart(self) -> None:
         if self._pool is not None:

@@ -49,10 +49,14 @@ def _scale_updates(args: argparse.Namespace, config: RunConfig) -> dict[str, obj
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    config = run_config(args)
+    if config.executor == "local" and config.workers > 1:
+        from pipeline.forkserver import start_early
+
+        start_early()  # the pool's server imports the pipeline while this process does the same below
     from pipeline.progress import make_progress
     from pipeline.run import execute
 
-    config = run_config(args)
     progress = make_progress(args.quiet)
     summary = execute([Path(p) for p in args.paths], Path(args.out), config, overwrite=args.overwrite, progress=progress)
     if not args.quiet:

@@ -88,3 +88,16 @@ def test_output_folder_misuse(tmp_path: Path, seed_path: Path) -> None:
     assert main(["run", str(seed_path), "--out", str(occupied), "-q"]) == 2
     assert (occupied / "notes.txt").read_text() == "mine"
     assert main(["run", str(seed_path), "--out", str(occupied), "--overwrite", "-q"]) == 0
+
+
+def test_two_workers_from_the_command_line_equal_one(tmp_path: Path) -> None:
+    """`--workers 2` starts the pool's fork server before the pipeline is imported; same tables as one worker."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))[:3]:
+        shutil.copy(path, corpus / path.name)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["run", str(corpus), "--out", str(one), "-q", "--no-cache", "--workers", "1", "--format", "jsonl"]) == 0
+    assert main(["run", str(corpus), "--out", str(two), "-q", "--no-cache", "--workers", "2", "--format", "jsonl"]) == 0
+    for table in ("documents", "sentences", "mentions", "figures", "claims"):
+        assert (one / f"{table}.jsonl").read_bytes() == (two / f"{table}.jsonl").read_bytes(), table
