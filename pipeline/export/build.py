@@ -54,33 +54,29 @@ class FormatWriters:
 
     def __init__(self, out_dir: Path, formats: Iterable[str]) -> None:
         formats = set(formats)
-        self.files: dict[str, list[CsvTableWriter]] = {}
+        self.csv: dict[str, CsvTableWriter] = {}
         self.parquet: dict[str, ParquetTableWriter] = {}
         self.database = DuckDbBuilder(out_dir) if "duckdb" in formats else None
         self._publish_parquet = "parquet" in formats
         try:
             for table, model in TABLES.items():
-                self.files[table] = [CsvTableWriter(out_dir, table, model)] if "csv" in formats else []
+                if "csv" in formats:
+                    self.csv[table] = CsvTableWriter(out_dir, table, model)
                 if self._publish_parquet or self.database:
                     self.parquet[table] = ParquetTableWriter(out_dir, table, model)
         except BaseException:
             self.abort()
             raise
-
-    @property
-    def empty(self) -> bool:
-        """No format to write (a JSONL-only run)."""
-        return not self.parquet and not any(self.files.values())
+        self.empty = not self.csv and not self.parquet  # a JSONL-only run: nothing to batch
 
     def write(self, table: str, batch: Batch) -> None:
-        for writer in self.files[table]:
-            writer.write(batch)
-        if table in self.parquet:
-            self.parquet[table].write(batch)
+        for writers in (self.csv, self.parquet):
+            if table in writers:
+                writers[table].write(batch)
 
     def commit(self) -> list[Path]:
         try:
-            written = [writer.commit() for writers in self.files.values() for writer in writers]
+            written = [writer.commit() for writer in self.csv.values()]
             staged = {table: writer.close() for table, writer in self.parquet.items()}
             if self.database:
                 for table, path in staged.items():
@@ -97,10 +93,7 @@ class FormatWriters:
         return written
 
     def abort(self) -> None:
-        for writers in self.files.values():
-            for writer in writers:
-                writer.abort()
-        for writer in self.parquet.values():
+        for writer in [*self.csv.values(), *self.parquet.values()]:
             writer.abort()
         if self.database:
             self.database.abort()

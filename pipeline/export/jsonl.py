@@ -30,11 +30,7 @@ class JsonlTableWriter:
         self.count = 0
 
     def write(self, record: Record) -> None:
-        self.write_line(record_line(record))
-
-    def write_line(self, line: str) -> None:
-        """Append a record already serialized by `record_line` (a worker process did it)."""
-        self.write_bytes(line.encode("utf-8") + b"\n")
+        self.write_bytes(record_line(record).encode("utf-8") + b"\n")
 
     def write_bytes(self, data: bytes) -> None:
         """Append one encoded line, newline included."""

@@ -1,6 +1,7 @@
 """A run's output tables, written while documents arrive: each line goes to its JSONL file at once and, in
-the batches `iter_batches` would cut from that file, to Parquet, CSV and DuckDB, so no export pass over the
-finished JSONL follows the last document (with a process pool the writing overlaps the workers)."""
+the batches `iter_batches` would cut from that file, to Parquet and CSV, so no export pass over the finished
+JSONL follows the last document (with a process pool the writing overlaps the workers). DuckDB is loaded from
+the finished Parquet at commit (build.FormatWriters)."""
 
 from __future__ import annotations
 
