@@ -121,7 +121,7 @@ def load_entry(source: Source, fh: IO[str]) -> DocumentResult:
         raise ValueError("cache entry rows do not match their digest")
     for line in body.split("\n")[:-1]:  # not splitlines: a JSON string may hold U+2028 as it is
         table, row = line.split("\t", 1)
-        model = TABLES[table]
+        model = TABLES[table]  # an unknown table name is a KeyError: the entry is a miss
         if digest is None or table == "entities":
             result.tables.setdefault(table, []).append(model.model_validate_json(row))
         else:

@@ -322,8 +322,6 @@ def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence, t
 
 
 _CUE_BEFORE_ANYWHERE = re.compile(_CUE_BEFORE.pattern.removesuffix("$"))
-
-
 _LIST_SEPARATOR = re.compile("|".join(sorted(map(re.escape, _LIST_SEPARATORS), key=len, reverse=True)))
 
 
