@@ -26,7 +26,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"{out} holds no finished yanbao run (no readable manifest.json)") from None
     formats = parse_formats(args.format)
     with run_lock(out, manifest["input_paths"]):
-        export_tables(out, formats)
+        try:
+            export_tables(out, formats)  # on failure nothing is published and the temp files are gone
+        except OSError as exc:
+            raise UsageError(f"cannot export {out}: {exc.strerror or exc}: {exc.filename}") from None
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            first = str(exc).splitlines()[:2]
+            raise UsageError(f"cannot export {out}: a JSONL table holds a line that is no record ({' '.join(first)})") from None
         known = manifest["config"]["export"]["formats"]
         every = list(dict.fromkeys([*known, *formats]))
         manifest["config"]["export"]["formats"] = every

@@ -39,3 +39,23 @@ def test_export_after_a_jsonl_run_equals_a_run_with_every_format(seed_path: Path
 def test_export_of_a_folder_without_a_run_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["export", str(tmp_path)]) == 2
     assert "no finished yanbao run" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("damage", ["missing table", "line that is no record"])
+def test_a_damaged_run_is_a_usage_error_and_publishes_nothing(seed_path: Path, tmp_path: Path, damage: str,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seed_path, corpus / seed_path.name)
+    out = tmp_path / "run"
+    assert main(["run", str(corpus), "--out", str(out), "-q", "--no-cache", "--format", "jsonl"]) == 0
+    manifest = (out / "manifest.json").read_bytes()
+    if damage == "missing table":
+        (out / "figures.jsonl").unlink()
+    else:
+        with open(out / "claims.jsonl", "a", encoding="utf-8") as fh:
+            fh.write("not json\n")
+    assert main(["export", str(out), "--format", "parquet,csv,duckdb"]) == 2
+    assert "cannot export" in capsys.readouterr().err
+    assert not [p.name for p in out.iterdir() if p.suffix in {".parquet", ".csv", ".duckdb"} or ".tmp-" in p.name]
+    assert (out / "manifest.json").read_bytes() == manifest
