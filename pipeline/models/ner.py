@@ -23,6 +23,7 @@ from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
 
 from pipeline.models import model_dir
+from pipeline.models.ops import with_matmul_ops
 from pipeline.normalize import normalize
 from pipeline.segment.tokens import jieba_words
 
@@ -209,4 +210,4 @@ def load_model(path: str | None = None) -> Language | None:
     where = Path(path) if path else model_dir(NAME)
     if not (where / "config.cfg").exists():
         return None
-    return spacy.load(where)
+    return with_matmul_ops(spacy.load(where))

@@ -18,6 +18,11 @@ from math import log
 
 from jieba import finalseg
 
+try:  # the same loops compiled at install (pipeline/segment/_fastcut.pyx); the Python below when absent
+    from pipeline.segment import _fastcut as _compiled
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _compiled = None
+
 # jieba's default block patterns (jieba/__init__.py: re_han_default, re_skip_default).
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
@@ -107,10 +112,10 @@ class FastCut:
         if buf_start >= 0:
             yield from self._flush(block[buf_start:], freq)
 
-    def _flush(self, buf: str, freq: dict[str, int]) -> tuple[str, ...] | str:
+    def _flush(self, buf: str, freq: dict[str, int] | None = None) -> tuple[str, ...] | str:
         """A run of single characters: one character as is, a dictionary word letter by letter, else the HMM
         (remembered per run: short runs such as 也是 or 而言 recur in every text)."""
-        if len(buf) == 1 or freq.get(buf):
+        if len(buf) == 1 or (self.freq if freq is None else freq).get(buf):
             return buf
         words = self._runs.get(buf)
         if words is None:
@@ -119,7 +124,14 @@ class FastCut:
             words = self._runs[buf] = tuple(hmm_cut(buf))
         return words
 
-    def cut(self, text: str) -> Iterator[str]:
+    def cut(self, text: str) -> list[str] | Iterator[str]:
+        """The words of text: the compiled loops when the extension is built, else `cut_python`."""
+        if _compiled is None:
+            return self.cut_python(text)
+        self._refresh()
+        return _compiled.cut_text(text, self.freq, self._known, self.logtotal, self._flush, _HAN.split, _SKIP.split)
+
+    def cut_python(self, text: str) -> Iterator[str]:
         self._refresh()
         # split with one capturing group alternates text between matches (even) and matches (odd)
         for index, block in enumerate(_HAN.split(text)):

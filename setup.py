@@ -1,0 +1,35 @@
+"""Builds the optional compiled segmenter core (pipeline/segment/_fastcut.pyx); metadata lives in pyproject.toml.
+
+Without Cython or a C compiler the package still installs: FastCut then runs its pure-Python loops, which give
+the same words (tests/segment/test_fastcut.py), only slower.
+"""
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    """A failed compile is a warning, never a failed install."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as error:  # noqa: BLE001 - any toolchain failure leaves the Python fallback
+            print(f"yanbao: compiled segmenter not built ({error}); using the pure-Python loops")
+
+    def build_extension(self, ext) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as error:  # noqa: BLE001
+            print(f"yanbao: {ext.name} not built ({error}); using the pure-Python loops")
+
+
+def extensions() -> list:
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        return []
+    return cythonize(["pipeline/segment/_fastcut.pyx"], compiler_directives={"language_level": "3"}, quiet=True)
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
