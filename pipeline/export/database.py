@@ -15,6 +15,9 @@ from pipeline.records import Record
 DATABASE_NAME = "yanbao.duckdb"
 # DuckDB's default memory limit is most of the machine's RAM; the run's memory must not grow with the corpus.
 MEMORY_LIMIT = "128MB"
+# DuckDB's own choice of compression per column segment (its analysis pass at checkpoint) took half the build
+# time on a 1,000-document run (1.15 s); zstd everywhere builds in 0.68 s and the file is 29% smaller.
+COMPRESSION = "zstd"
 
 # One row per canonical entity even if a table held duplicates, so views never multiply rows.
 _ENTITY = "(SELECT DISTINCT ON (entity_id) entity_id, type, names, known FROM entities)"
@@ -59,7 +62,7 @@ class DuckDbBuilder:
         self._tmp = temp_path(self.path)
         self._tmp.unlink(missing_ok=True)
         self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-            str(self._tmp), config={"memory_limit": MEMORY_LIMIT, "threads": 1})
+            str(self._tmp), config={"memory_limit": MEMORY_LIMIT, "threads": 1, "force_compression": COMPRESSION})
 
     def load_parquet(self, table: str, path: Path) -> None:
         """Create `table` from a finished Parquet file of that table (its Arrow schema becomes the columns)."""
