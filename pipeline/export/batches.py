@@ -1,7 +1,8 @@
 """Stream a finished JSONL table as bounded batches: an Arrow table, and its rows when a writer wants them.
 
-Tables of plain columns (no Decimal, no map) are parsed by Arrow's JSON reader straight into the table's
-schema; the others, and any batch Arrow refuses, go line by line through `line_row`.
+Tables without map columns are parsed by Arrow's JSON reader straight into the table's schema (a Decimal's
+float and text computed once per distinct value); documents (a map column), and any batch Arrow refuses, go
+line by line through `line_row`.
 """
 
 from __future__ import annotations
@@ -9,14 +10,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from pipeline.export.columns import arrow_schema, field_names, json_to_row, to_row
+from pipeline.export.columns import (
+    DECIMAL_TEXT_SUFFIX,
+    arrow_schema,
+    decimal_fields,
+    decimal_text,
+    field_names,
+    json_to_row,
+    map_fields,
+    to_row,
+)
 from pipeline.records import Record
 
 MAX_ROWS = 4096
@@ -44,22 +56,49 @@ def rows_batch(rows: list[dict[str, Any]], model: type[Record]) -> Batch:
 
 @cache
 def arrow_readable(model: type[Record]) -> bool:
-    """Can Arrow's JSON reader produce this table's columns as they are (no Decimal text, no maps)?"""
-    schema = arrow_schema(model)
-    return len(schema) == len(field_names(model)) and not any(pa.types.is_map(f.type) for f in schema)
+    """Can Arrow's JSON reader produce this table's columns (no maps; Decimals are read as their text)?"""
+    return not map_fields(model)
+
+
+@cache
+def _read_schema(model: type[Record]) -> pa.Schema:
+    """The table's columns as they are in a JSONL line: a Decimal is its text, without the `_text` twin."""
+    decimals = decimal_fields(model)
+    fields = []
+    for name in field_names(model):
+        field = arrow_schema(model).field(name)
+        fields.append(field.with_type(pa.string()) if name in decimals else field)
+    return pa.schema(fields)
+
+
+def _decimal_columns(text: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """A Decimal column's float and plain-notation text (`json_to_row`'s values), computed once per distinct
+    value; an invalid decimal raises ArithmeticError."""
+    distinct = pc.unique(text)
+    values = [None if v is None else Decimal(v) for v in distinct.to_pylist()]
+    floats = pa.array([None if v is None else float(v) for v in values], pa.float64())
+    texts = pa.array([None if v is None else decimal_text(v) for v in values], pa.string())
+    where = pc.index_in(text, value_set=distinct, skip_nulls=False)
+    return floats.take(where), texts.take(where)
 
 
 def arrow_batch(lines: list[bytes], model: type[Record]) -> pa.Table | None:
     """The lines parsed by Arrow into the table's schema; None when Arrow refuses them or leaves a
     required column empty (the caller then goes through the model, which says what is wrong)."""
-    schema = arrow_schema(model)
+    schema, decimals = arrow_schema(model), decimal_fields(model)
     data = b"".join(lines)
-    options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    options = pj.ParseOptions(explicit_schema=_read_schema(model), unexpected_field_behavior="error")
     try:
-        table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=max(len(data), 1 << 16)),
-                             parse_options=options)
-        table = table.select(schema.names).cast(schema)
-    except (pa.ArrowException, KeyError, ValueError):
+        read = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=max(len(data), 1 << 16)),
+                            parse_options=options)
+        columns = {}
+        for name in field_names(model):
+            if name in decimals:
+                columns[name], columns[name + DECIMAL_TEXT_SUFFIX] = _decimal_columns(read.column(name))
+            else:
+                columns[name] = read.column(name)
+        table = pa.table([columns[f.name] for f in schema], names=schema.names).cast(schema)
+    except (pa.ArrowException, KeyError, ValueError, ArithmeticError):
         return None
     if table.num_rows != len(lines) or any(not f.nullable and table.column(f.name).null_count for f in schema):
         return None

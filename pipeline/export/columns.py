@@ -80,12 +80,12 @@ def is_nested(dtype: pa.DataType) -> bool:
 
 
 @cache
-def _decimal_fields(model: type[Record]) -> frozenset[str]:
+def decimal_fields(model: type[Record]) -> frozenset[str]:
     return frozenset(n for n, i in model.model_fields.items() if _unwrap_optional(i.annotation)[0] is Decimal)
 
 
 @cache
-def _map_fields(model: type[Record]) -> frozenset[str]:
+def map_fields(model: type[Record]) -> frozenset[str]:
     return frozenset(f.name for f in arrow_schema(model) if pa.types.is_map(f.type))
 
 
@@ -97,7 +97,7 @@ def decimal_text(value: Decimal) -> str:
 def to_row(record: Record) -> dict[str, Any]:
     """One record as a row of the Arrow schema (strings scrubbed of lone surrogates)."""
     model = type(record)
-    decimals = _decimal_fields(model)
+    decimals = decimal_fields(model)
     row: dict[str, Any] = {}
     for name in model.model_fields:
         value = getattr(record, name)
@@ -124,7 +124,7 @@ def field_names(model: type[Record]) -> dict[str, None]:
 def json_to_row(data: dict[str, Any], model: type[Record]) -> dict[str, Any]:
     """The row `to_row` gives, straight from a record's JSON object as the JSONL writer wrote it (Decimals
     as strings, tuples as arrays, strings already free of lone surrogates): no model is rebuilt."""
-    decimals, maps = _decimal_fields(model), _map_fields(model)
+    decimals, maps = decimal_fields(model), map_fields(model)
     row: dict[str, Any] = {}
     for name in field_names(model):
         value = data[name]
@@ -141,7 +141,7 @@ def json_to_row(data: dict[str, Any], model: type[Record]) -> dict[str, Any]:
 
 def to_csv_row(row: dict[str, Any], model: type[Record]) -> dict[str, Any]:
     """An Arrow row with its nested values encoded as JSON (maps as JSON objects)."""
-    maps = _map_fields(model)
+    maps = map_fields(model)
     out = dict(row)
     for field in arrow_schema(model):
         if is_nested(field.type) and out[field.name] is not None:
@@ -161,8 +161,8 @@ def from_csv_row(row: dict[str, Any], model: type[Record]) -> dict[str, Any]:
 
 def from_row(row: dict[str, Any], model: type[Record]) -> Record:
     """Rebuild a record from a row of any tabular format; Decimals come from their exact text column."""
-    decimals = _decimal_fields(model)
-    maps = _map_fields(model)
+    decimals = decimal_fields(model)
+    maps = map_fields(model)
     values: dict[str, Any] = {}
     for name in model.model_fields:
         value = row[name]

@@ -49,7 +49,7 @@ def test_arrow_reads_plain_tables_exactly_as_the_row_path(table: str) -> None:
     lines = [(jsonl_line(r) + "\n").encode("utf-8") for r in sample_tables()[table]]
     by_rows = rows_batch([line_row(line.decode("utf-8"), model) for line in lines], model).table
     if not arrow_readable(model):
-        assert table in {"documents", "figures"}  # a map column, Decimal text columns
+        assert table == "documents"  # a map column
         return
     assert arrow_batch(lines, model).equals(by_rows, check_metadata=True)
     assert lines_batch(lines, model).rows == by_rows.to_pylist()
@@ -62,3 +62,20 @@ def test_a_line_missing_a_required_field_is_not_read_by_arrow() -> None:
     assert arrow_batch([line], Sentence) is None
     with pytest.raises(ValueError, match="doc_id"):
         lines_batch([line], Sentence)
+
+
+@pytest.mark.parametrize("value", ["2880000000.0", "1.5E+12", "-0.000001", "4347", "1E-7", "0.1"])
+def test_arrow_reads_decimals_exactly_as_the_row_path(value: str) -> None:
+    base = json.loads(sample_tables()["figures"][0].model_dump_json())
+    rows = [dict(base, low=value, high=value), dict(base, low="3.25", high=value), base]
+    lines = [(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8") for row in rows]
+    by_rows = rows_batch([line_row(line.decode("utf-8"), Figure) for line in lines], Figure).table
+    assert arrow_batch(lines, Figure).equals(by_rows, check_metadata=True)
+
+
+def test_a_decimal_that_is_not_a_number_leaves_arrow_for_the_model() -> None:
+    row = dict(json.loads(sample_tables()["figures"][0].model_dump_json()), low="twelve")
+    line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+    assert arrow_batch([line], Figure) is None
+    with pytest.raises(ValueError):
+        lines_batch([line], Figure)
