@@ -107,8 +107,8 @@ def iter_results(
 
 def _write_result(result: DocumentResult, sink: TableSink, entity_index: EntityIndex) -> None:
     for table, lines in result.lines.items():
-        for line in lines:
-            sink.write_line(table, line)
+        if lines:
+            sink.write_lines(table, lines)
     for table, records in result.tables.items():
         if table == "entities":
             entity_index.add(records)

@@ -38,6 +38,12 @@ class JsonlTableWriter:
         self._fh.write(data)
         self.count += 1
 
+    def write_many(self, lines: list[bytes]) -> None:
+        """Append encoded lines (newlines included) in one write."""
+        assert self._fh is not None, "writer already closed"
+        self._fh.write(b"".join(lines))
+        self.count += len(lines)
+
     def commit(self) -> Path:
         assert self._fh is not None, "writer already closed"
         self._fh.close()

@@ -39,6 +39,18 @@ class TableSink:
         if full := self._buffers[table].add(data):
             self._write_batch(table, full)
 
+    def write_lines(self, table: str, lines: list[str]) -> None:
+        """Append a document's records of one table, serialized by `record_line` (one file write; the batches
+        are cut at the same lines as line by line)."""
+        data = [line.encode("utf-8") + b"\n" for line in lines]
+        self.jsonl[table].write_many(data)
+        if self._formats.empty:
+            return
+        buffer = self._buffers[table]
+        for line in data:
+            if full := buffer.add(line):
+                self._write_batch(table, full)
+
     def _write_batch(self, table: str, lines: list[bytes]) -> None:
         clock = time.perf_counter()
         self._formats.write(table, lines_batch(lines, TABLES[table]))
