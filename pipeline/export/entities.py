@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from pipeline.records import Entity, Record
 
 
+@dataclass
+class _Merged:
+    first: Entity  # type and every other field come from the first row seen
+    names: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    known: bool = False
+
+
 class EntityIndex:
-    """Collects Entity rows from every document; `merged()` gives one row per entity_id, sorted."""
+    """Collects Entity rows from every document; `merged()` gives one row per entity_id, sorted, with the
+    union of the names and aliases seen and `known` if any row was known."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, Entity] = {}
+        self._rows: dict[str, _Merged] = {}
 
     def add(self, records: Iterable[Record]) -> None:
         for record in records:
             assert isinstance(record, Entity)
-            previous = self._rows.get(record.entity_id)
-            if previous is None:
-                self._rows[record.entity_id] = record
-                continue
-            self._rows[record.entity_id] = previous.model_copy(
-                update={
-                    "names": sorted(set(previous.names) | set(record.names)),
-                    "aliases": sorted(set(previous.aliases) | set(record.aliases)),
-                    "known": previous.known or record.known,
-                }
-            )
+            merged = self._rows.get(record.entity_id)
+            if merged is None:
+                merged = self._rows[record.entity_id] = _Merged(record)
+            merged.names.update(record.names)
+            merged.aliases.update(record.aliases)
+            merged.known = merged.known or record.known
 
     def merged(self) -> list[Entity]:
         return [
-            row.model_copy(update={"names": sorted(set(row.names)), "aliases": sorted(set(row.aliases))})
+            row.first.model_copy(update={"names": sorted(row.names), "aliases": sorted(row.aliases),
+                                         "known": row.known})
             for _, row in sorted(self._rows.items())
         ]
