@@ -8,7 +8,10 @@ text offset.
 from __future__ import annotations
 
 import logging
+import marshal
+import os
 import re
+import tempfile
 import weakref
 from functools import lru_cache
 from importlib import resources
@@ -50,13 +53,34 @@ def new_jieba_tokenizer(lines: list[str]):
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    initialize(tokenizer)
     for line in lines:
         word, *rest = line.split()
         freq = int(rest[0]) if rest and rest[0].isdigit() else None
         tag = rest[-1] if rest and not rest[-1].isdigit() else None
         tokenizer.add_word(word, freq, tag)
     return tokenizer
+
+
+def initialize(tokenizer) -> None:
+    """`tokenizer.initialize()`, reading jieba's cache of its default dictionary in one read: jieba hands
+    the open file to `marshal.load`, which then reads it object by object (0.8 s in a fresh process against
+    0.2 s for `marshal.loads` of the same bytes). Anything else, or a cache that does not load, is left to
+    jieba, which builds and writes the cache as before."""
+    import jieba
+
+    if tokenizer.dictionary == jieba.DEFAULT_DICT and not tokenizer.initialized:
+        cache = os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), tokenizer.cache_file or "jieba.cache")
+        try:
+            with open(cache, "rb") as fh:
+                freq, total = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        else:
+            if isinstance(freq, dict) and isinstance(total, int):
+                tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+                return
+    tokenizer.initialize()
 
 
 @lru_cache(maxsize=1)

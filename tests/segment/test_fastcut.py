@@ -92,3 +92,26 @@ def test_compiled_and_python_loops_give_the_same_words_on_the_corpus() -> None:
 def test_compiled_and_python_loops_give_the_same_words(text: str) -> None:
     fast = FastCut(jieba_tokenizer())
     assert list(fast.cut(text)) == list(fast.cut_python(text))
+
+
+def test_dictionary_read_from_jiebas_cache_equals_jiebas_own_initialize() -> None:
+    import jieba
+
+    from pipeline.segment.tokens import initialize
+
+    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()
+    initialize(ours)
+    theirs.initialize()
+    assert ours.initialized and ours.total == theirs.total and ours.FREQ == theirs.FREQ
+
+
+def test_an_unreadable_cache_falls_back_to_jieba(tmp_path) -> None:
+    import jieba
+
+    from pipeline.segment.tokens import initialize
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(tmp_path)
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal data")
+    initialize(tokenizer)  # jieba rebuilds the dictionary (and rewrites its cache in tmp_path)
+    assert tokenizer.initialized and tokenizer.total > 0 and tokenizer.FREQ.get("公司")
