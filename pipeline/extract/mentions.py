@@ -301,10 +301,11 @@ def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence, t
     freq = (tokenizer or jieba_tokenizer()).FREQ
     unknown = stem = False  # stem: the previous word could begin a name (not a match, punctuation or space)
     offset = sentence.norm_start
+    has_match = not occupied.isdisjoint(range(sentence.norm_start, sentence.norm_end))
     for word in words:
         start = offset
         offset += len(word)
-        free = not occupied.intersection(range(start, offset))
+        free = not has_match or occupied.isdisjoint(range(start, offset))
         if len(word) >= 2 and free:
             if word.isascii():
                 if any(c.isupper() for c in word) and fold(word) not in not_entities():
