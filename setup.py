@@ -29,7 +29,13 @@ def extensions() -> list:
         from Cython.Build import cythonize
     except ImportError:
         return []
-    return cythonize(["pipeline/segment/_fastcut.pyx"], compiler_directives={"language_level": "3"}, quiet=True)
+    from setuptools import Extension
+
+    # The NER decoder multiplies in order, one rounding per operation: no fused multiply-adds (-ffp-contract).
+    ner_decode = Extension("pipeline.models._ner_decode", ["pipeline/models/_ner_decode.pyx"],
+                           extra_compile_args=["-ffp-contract=off"])
+    return cythonize(["pipeline/segment/_fastcut.pyx", ner_decode], compiler_directives={"language_level": "3"},
+                     quiet=True)
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

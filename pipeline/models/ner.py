@@ -16,8 +16,11 @@ from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
+from spacy.pipeline._parser_internals.ner import BiluoPushDown
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
@@ -27,12 +30,18 @@ from pipeline.models.ops import with_matmul_ops
 from pipeline.normalize import normalize
 from pipeline.segment.tokens import jieba_words
 
+try:  # spaCy's greedy NER loop compiled without its GIL round trips (pipeline/models/_ner_decode.pyx)
+    from pipeline.models import _ner_decode
+except ImportError:  # pragma: no cover - a build without a C compiler: nlp.pipe decodes
+    _ner_decode = None
+
 NAME = "ner"
 LABELS = ("ORG", "PRODUCT", "PERSON")
 EPOCHS = 20
 SWAPPED_COPIES = 1  # name-swapped copies of each sentence with an organisation: contexts, not names, make an ORG
 INVENTED_SHARE = 0.3  # of the swapped names, invented ones (never seen, like most real unlisted names)
 DROPOUT = 0.2
+PIPE_BATCH = 256  # docs per nlp.pipe batch (Parser.pipe sorts each by length, decodes it in quarters)
 DEV_EVERY = 10  # every 10th sentence is held out to report a dev score
 TRAINING_FILES = ("sentences.jsonl", "ner_extra.jsonl")
 # The network is the pipeline's most expensive step: a narrow, shallow tok2vec (the spaCy default is 96
@@ -176,10 +185,70 @@ def predict_spans(nlp: Language, words: list[str]) -> list[tuple[int, int, str]]
     return predict_spans_batch(nlp, [words])[0]
 
 
+def greedy_decoder(nlp: Language):
+    """(ner pipe, class kinds, class label ids, label names) for the compiled decoder, or None where it does not
+    apply: not built, or a pipeline other than one greedy BILUO `ner` with an upper layer and three features."""
+    if _ner_decode is None or nlp.pipe_names != ["ner"]:
+        return None
+    ner = nlp.get_pipe("ner")
+    model = ner.model
+    if (not isinstance(ner.moves, BiluoPushDown) or ner.cfg.get("beam_width") != 1 or ner.postprocesses
+            or not model.attrs.get("has_upper") or model.get_ref("lower").get_dim("nF") != 3
+            or model.get_ref("upper").get_dim("nO") != ner.moves.n_moves):
+        return None
+    names = [""]
+    kinds, labels = [], []
+    for i in range(ner.moves.n_moves):
+        kind, _, label = ner.moves.get_class_name(i).partition("-")
+        kinds.append(_ner_decode.MOVE_KINDS[kind])
+        if label not in names:
+            names.append(label)
+        labels.append(names.index(label))
+    return ner, numpy.array(kinds, dtype="i"), numpy.array(labels, dtype="i"), names
+
+
+def decode_sub_batch(decoder, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+    """(token start, token end, label) of each doc of one of `Parser.pipe`'s sub-batches: spaCy's own network
+    calls on the same docs (so the same numbers), then the compiled greedy decoder instead of `_parseC`."""
+    if not any(len(doc) for doc in docs):  # Parser.predict runs nothing
+        return [[] for _ in docs]
+    ner, kinds, labels, names = decoder
+    model = ner.model
+    lower, upper = model.get_ref("lower"), model.get_ref("upper")
+    cached = lower.predict(model.get_ref("tok2vec").predict(docs))  # what ParserStepModel precomputes
+    mask = numpy.ones((upper.get_dim("nO"),), dtype="f")
+    mask[sorted(model.attrs["unseen_classes"])] = 0.0
+    flags = numpy.concatenate([doc.to_array([SENT_START, IS_SPACE]).reshape((-1, 2)) for doc in docs])
+    found = _ner_decode.decode(
+        numpy.ascontiguousarray(cached, dtype="f").reshape((cached.shape[0], -1)),
+        numpy.ascontiguousarray(lower.get_param("b"), dtype="f").ravel(), lower.get_dim("nF"),
+        lower.get_dim("nO"), lower.get_dim("nP"), numpy.ascontiguousarray(upper.get_param("W"), dtype="f"),
+        numpy.ascontiguousarray(upper.get_param("b"), dtype="f"), mask, kinds, labels,
+        numpy.array([len(doc) for doc in docs], dtype="i"), flags[:, 0].astype(numpy.int8),
+        flags[:, 1].astype(numpy.uint8))
+    return [[(start, end, names[label]) for start, end, label in ents] for ents in found]
+
+
 def predict_spans_batch(nlp: Language, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
-    """predict_spans for many sentences at once: nlp.pipe batches the network's matrix products."""
-    docs = nlp.pipe((make_doc(nlp, words) for words in sentences), batch_size=256)
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+    """predict_spans for many sentences at once: nlp.pipe batches the network's matrix products.
+
+    With the compiled decoder (pipeline/models/_ner_decode.pyx) the docs go through the batches and length-
+    sorted sub-batches `Parser.pipe` would make, each through spaCy's network, then the decoder: the same
+    spans as `nlp.pipe` (tests/models/test_ner_decode.py), without spaCy's per-move GIL round trips."""
+    decoder = greedy_decoder(nlp)
+    if decoder is None:
+        docs = nlp.pipe((make_doc(nlp, words) for words in sentences), batch_size=PIPE_BATCH)
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+    docs = [make_doc(nlp, words) for words in sentences]
+    out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
+    for first in range(0, len(docs), PIPE_BATCH):
+        by_length = sorted(range(first, min(first + PIPE_BATCH, len(docs))), key=lambda i: len(docs[i]))
+        step = max(PIPE_BATCH // 4, 2)
+        for sub in (by_length[j:j + step] for j in range(0, len(by_length), step)):
+            for i, ents in zip(sub, decode_sub_batch(decoder, [docs[i] for i in sub]), strict=True):
+                doc = docs[i]  # Span.start_char and end_char
+                out[i] = [(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), label) for start, end, label in ents]
+    return out
 
 
 def score(nlp: Language, sentences: list[TrainingSentence]) -> dict[str, float]:
