@@ -1,7 +1,9 @@
-"""Builds the optional compiled segmenter core (pipeline/segment/_fastcut.pyx); metadata lives in pyproject.toml.
+"""Builds the optional compiled cores: the segmenter's loops (pipeline/segment/_fastcut.pyx) and the NER's greedy
+decoder (pipeline/models/_ner_decode.pyx). Metadata lives in pyproject.toml.
 
-Without Cython or a C compiler the package still installs: FastCut then runs its pure-Python loops, which give
-the same words (tests/segment/test_fastcut.py), only slower.
+Without Cython or a C compiler the package still installs: FastCut then runs its pure-Python loops and the NER
+spaCy's own decoder, which give the same results (tests/segment/test_fastcut.py, tests/models/test_ner_decode.py),
+only slower.
 """
 
 from setuptools import setup
@@ -15,13 +17,13 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:  # noqa: BLE001 - any toolchain failure leaves the Python fallback
-            print(f"yanbao: compiled segmenter not built ({error}); using the pure-Python loops")
+            print(f"yanbao: compiled cores not built ({error}); using the Python code paths")
 
     def build_extension(self, ext) -> None:
         try:
             super().build_extension(ext)
         except Exception as error:  # noqa: BLE001
-            print(f"yanbao: {ext.name} not built ({error}); using the pure-Python loops")
+            print(f"yanbao: {ext.name} not built ({error}); using its Python code path")
 
 
 def extensions() -> list:
