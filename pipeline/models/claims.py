@@ -13,16 +13,29 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+import numpy as np
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.ml.extract_ngrams import forward as extract_ngrams_forward
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
+from thinc.api import Model, NumpyOps
+from thinc.layers.chain import forward as chain_forward
+from thinc.layers.resizable import forward as resizable_forward
+from thinc.layers.sparselinear import forward as sparse_linear_forward
+from thinc.layers.with_cpu import forward as with_cpu_forward
 
 from pipeline.models import model_dir
 from pipeline.normalize import normalize
@@ -156,8 +169,161 @@ def _cats(nlp: Language, docs: list[Doc]) -> list[dict[str, float]]:
     return [dict(zip(textcat.labels, map(float, row), strict=True)) for row in scores]
 
 
-def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
-    """The claim probability and the best real topic and stance of each (normalized) sentence."""
+class _OrthKeys(dict):
+    """Token text -> its ORTH key, as `Doc(vocab, words=...)` sets it: Vocab.get takes `vocab.strings[word]`,
+    the reserved symbol's id for a symbol's name ("X", "_"), 0 for "", else the string's hash; that is
+    spacy.strings.get_string_id, which reads neither the vocabulary nor the string store."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 1 << 20:
+            self.clear()
+        key = self[word] = get_string_id(word)
+        return key
+
+
+_ORTH_KEYS = _OrthKeys()
+
+
+def _flat_layers(model: Model) -> list[Model] | None:
+    """The layers `model` runs in order, through chains and CPU-only with_cpu wrappers; None when a with_cpu
+    wrapper would move the data to another device."""
+    if model._func is chain_forward:
+        out: list[Model] = []
+        for layer in model.layers:
+            flat = _flat_layers(layer)
+            if flat is None:
+                return None
+            out += flat
+        return out
+    if model._func is with_cpu_forward:
+        return _flat_layers(model.layers[0]) if isinstance(model.ops, NumpyOps) else None
+    return [model]
+
+
+def _find_bow_layers(model: Model) -> tuple[Model, list[Model]] | None:
+    """A spacy.TextCatBOW textcat model's extract_ngrams layer (ORTH n-grams, on CPU) and the layers that run
+    after it (resizable sparse_linear, then the output activation); None for any other architecture."""
+    flat = _flat_layers(model)
+    if not flat or len(flat) < 2:
+        return None
+    extract, linear, *_ = flat
+    if (extract._func is not extract_ngrams_forward or extract.attrs.get("attr") != ORTH
+            or not isinstance(extract.ops, NumpyOps) or not isinstance(extract.attrs.get("ngram_size"), int)):
+        return None
+    if linear._func is not resizable_forward or len(linear.layers) != 1:
+        return None
+    sparse = linear.layers[0]
+    if sparse._func is not sparse_linear_forward or (model.has_ref("output_layer")
+                                                     and model.get_ref("output_layer") is not sparse):
+        return None
+    return extract, flat[1:]
+
+
+_BOW_LAYERS: WeakKeyDictionary[Language, tuple[Model, tuple[Model, list[Model]] | None]] = WeakKeyDictionary()
+
+
+def _bow_layers(nlp: Language) -> tuple[Model, list[Model]] | None:
+    """_find_bow_layers of the head's textcat model (found once per model; thinc models take no weak
+    references, so the cache is keyed by the pipeline and checks that its textcat still has that model)."""
+    try:
+        model = nlp.get_pipe("textcat").model  # (nlp.pipe_names costs more than the rest of this function)
+    except KeyError:
+        return None
+    cached = _BOW_LAYERS.get(nlp)
+    if cached is None or cached[0] is not model:
+        cached = _BOW_LAYERS[nlp] = (model, _find_bow_layers(model))
+    return cached[1]
+
+
+def _ngram_batch(ops: NumpyOps, ngram_size: int, words: list[list[str]]) -> tuple[np.ndarray, ...]:
+    """What spaCy's extract_ngrams(ngram_size, attr=ORTH) gives for one Doc per (non-empty) token list,
+    computed over the whole batch at once: each sentence's unigram keys and its n-gram hashes (ops.ngrams
+    over the batch's concatenated keys, keeping the windows inside one sentence: the hash reads only the
+    window's keys), then per sentence the keys ascending with their counts (numpy.unique's order and counts),
+    as uint64 keys, float32 counts and int32 lengths, contiguous (sparse_linear reads their raw buffers)."""
+    lens = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+    total = int(lens.sum())
+    unigrams = np.fromiter(map(_ORTH_KEYS.__getitem__, chain.from_iterable(words)), dtype=np.uint64, count=total)
+    # Sentence numbers in the smallest type: lexsort's stable pass over 16-bit integers is a radix sort.
+    sentence = np.repeat(np.arange(len(words), dtype=np.int16 if len(words) <= 1 << 15 else np.intp), lens)
+    keys, owners = [unigrams], [sentence]
+    for n in range(2, min(ngram_size, total) + 1):
+        inside = sentence[: total - n + 1] == sentence[n - 1 :]
+        keys.append(ops.ngrams(n, unigrams)[inside])
+        owners.append(sentence[: total - n + 1][inside])
+    all_keys, all_owners = np.concatenate(keys), np.concatenate(owners)
+    order = np.lexsort((all_keys, all_owners))  # by sentence, then by key
+    all_keys, all_owners = all_keys[order], all_owners[order]
+    size = len(all_keys)
+    starts = np.empty(size + 1, dtype=bool)  # a new (sentence, key) run starts here; and the end
+    starts[0] = starts[size] = True
+    np.not_equal(all_keys[1:], all_keys[:-1], out=starts[1:size])
+    starts[1:size] |= all_owners[1:] != all_owners[:-1]
+    bounds = np.flatnonzero(starts)
+    firsts = bounds[:-1]
+    return (all_keys[firsts], (bounds[1:] - firsts).astype(np.float32),
+            np.bincount(all_owners[firsts], minlength=len(words)).astype(np.int32))
+
+
+def _fast_scores(model: ClaimModel, texts: list[str]) -> list[tuple[tuple[str, ...], list[list[float]]]] | None:
+    """Each head's labels and score rows (what textcat.predict gives for make_doc's Docs), without Docs: the
+    n-gram batch is built once for both heads and fed to each head's layers after extract_ngrams, as the
+    model's chain would; None when a head is not the bag-of-n-grams architecture."""
+    layers = [_bow_layers(getattr(model, head)) for head in HEADS]
+    if any(found is None for found in layers):
+        return None
+    heads = [(getattr(model, head).get_pipe("textcat"), found) for head, found in zip(HEADS, layers, strict=True)]
+    words = [tokens(t) for t in texts]
+    if not any(words):  # textcat.predict scores a batch without tokens as zeros (tokens() never gives one)
+        return None
+    batches: dict[int, tuple[np.ndarray, ...]] = {}
+    out = []
+    for textcat, (extract, after) in heads:
+        size = extract.attrs["ngram_size"]
+        if size not in batches:
+            batches[size] = _ngram_batch(extract.ops, size, words)
+        scores = batches[size]
+        for layer in after:
+            scores = layer.predict(scores)
+        out.append((tuple(textcat.labels), textcat.model.ops.asarray(scores).tolist()))
+    return out
+
+
+def _picker(columns: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
+    """The row's values at columns, as a tuple."""
+    if len(columns) == 1:
+        return lambda row: (row[columns[0]],)
+    return itemgetter(*columns)
+
+
+def _predictions(scores: list[tuple[tuple[str, ...], list[list[float]]]]) -> list[Prediction]:
+    """The Predictions from each head's labels and score rows: what _classify_spacy computes from the same
+    scores through _cats, given_claim and _best (the same sums, in the same order, and the same quotients)."""
+    (topic_labels, topic_rows), (stance_labels, stance_rows) = scores
+    topic_at = {label: i for i, label in enumerate(topic_labels)}
+    stance_at = {label: i for i, label in enumerate(stance_labels)}
+    pick_topics = _picker([topic_at[name] for name in TOPICS])
+    pick_stances = _picker([stance_at[name] for name in STANCES])
+    none = topic_at[NONE]
+    topic_range, stance_range = range(len(TOPICS)), range(len(STANCES))
+    out = []
+    for topic_row, stance_row in zip(topic_rows, stance_rows, strict=True):
+        values = pick_topics(topic_row)
+        total = max(sum(values), 1e-9)
+        topics = tuple([v / total for v in values])
+        values = pick_stances(stance_row)
+        total = max(sum(values), 1e-9)
+        stances = tuple([v / total for v in values])
+        topic = max(topic_range, key=topics.__getitem__)
+        stance = max(stance_range, key=stances.__getitem__)
+        out.append(Prediction(round(1.0 - topic_row[none], 6), TOPICS[topic], topics[topic], STANCES[stance],
+                              stances[stance], topics))
+    return out
+
+
+def _classify_spacy(model: ClaimModel, texts: list[str]) -> list[Prediction]:
+    """classify through spaCy: one Doc per sentence and each head's textcat.predict (the path classify takes
+    when a head is not the bag-of-n-grams architecture, and the reference its fast path is tested against)."""
     if not texts:
         return []
     # One Doc per sentence serves both heads: a bag-of-n-grams model reads only the tokens' hashes, which do
@@ -171,6 +337,15 @@ def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
         out.append(Prediction(round(1.0 - topic_cats[NONE], 6), topic, topic_p, stance, stance_p,
                               given_claim(topic_cats, TOPICS)))
     return out
+
+
+def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:
+    """The claim probability and the best real topic and stance of each (normalized) sentence: the scores of
+    the heads' spaCy textcats (bit for bit), computed without Docs when both heads are bag-of-n-grams models."""
+    if not texts:
+        return []
+    scores = _fast_scores(model, texts)
+    return _classify_spacy(model, texts) if scores is None else _predictions(scores)
 
 
 def folds(examples: list[ClaimExample], k: int = FOLDS) -> list[tuple[list[ClaimExample], list[ClaimExample]]]:
