@@ -1,13 +1,14 @@
 """Stream a finished JSONL table as bounded batches: an Arrow table, and its rows when a writer wants them.
 
-Tables without map columns are parsed by Arrow's JSON reader straight into the table's schema (a Decimal's
-float and text computed once per distinct value); documents (a map column), and any batch Arrow refuses, go
-line by line through `line_row`.
+Every table is parsed by Arrow's JSON reader straight into its schema (a Decimal's float and text computed once
+per distinct value, a map column cut out of each line and read apart); any batch Arrow refuses goes line by line
+through `line_row`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,19 +57,52 @@ def rows_batch(rows: list[dict[str, Any]], model: type[Record]) -> Batch:
 
 @cache
 def arrow_readable(model: type[Record]) -> bool:
-    """Can Arrow's JSON reader produce this table's columns (no maps; Decimals are read as their text)?"""
-    return not map_fields(model)
+    """Can Arrow's JSON reader produce this table's columns? Decimals are read as their text; a map (a flat
+    JSON object of scalars, such as Document.quality) is cut out of each line and read apart."""
+    schema = arrow_schema(model)
+    return all(not pa.types.is_nested(schema.field(name).type.item_type) for name in map_fields(model))
 
 
 @cache
 def _read_schema(model: type[Record]) -> pa.Schema:
-    """The table's columns as they are in a JSONL line: a Decimal is its text, without the `_text` twin."""
-    decimals = decimal_fields(model)
+    """The table's columns as they are in a JSONL line: a Decimal is its text, without the `_text` twin; a map
+    is null (its object is replaced by `null` before Arrow reads the line)."""
+    decimals, maps = decimal_fields(model), map_fields(model)
     fields = []
     for name in field_names(model):
         field = arrow_schema(model).field(name)
-        fields.append(field.with_type(pa.string()) if name in decimals else field)
+        if name in decimals:
+            field = field.with_type(pa.string())
+        elif name in maps:
+            field = pa.field(name, pa.null())
+        fields.append(field)
     return pa.schema(fields)
+
+
+@cache
+def _map_pattern(name: str) -> re.Pattern[bytes]:
+    """A map field's value in a line: a flat JSON object or null. In JSON a quote inside a string is always
+    escaped, so an unescaped `"name":` is a key; a nested object or a second match sends the line to the model."""
+    return re.compile(b'"' + re.escape(name.encode()) + rb'":(\{[^{}]*\}|null)')
+
+
+def _cut_maps(lines: list[bytes], model: type[Record]) -> tuple[list[bytes], dict[str, pa.Array]] | None:
+    """The lines with each map's object replaced by null, and the maps as Arrow arrays; None when a line does
+    not hold exactly one flat object (or null) for each map field."""
+    schema, columns = arrow_schema(model), {}
+    for name in sorted(map_fields(model)):
+        pattern, values, cut = _map_pattern(name), [], []
+        for line in lines:
+            found = list(pattern.finditer(line))
+            if len(found) != 1:
+                return None
+            start, end = found[0].span(1)
+            value = json.loads(line[start:end])
+            values.append(None if value is None else list(value.items()))
+            cut.append(line[:start] + b"null" + line[end:])
+        columns[name] = pa.array(values, type=schema.field(name).type)
+        lines = cut
+    return lines, columns
 
 
 def _decimal_columns(text: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
@@ -86,19 +120,25 @@ def arrow_batch(lines: list[bytes], model: type[Record]) -> pa.Table | None:
     """The lines parsed by Arrow into the table's schema; None when Arrow refuses them or leaves a
     required column empty (the caller then goes through the model, which says what is wrong)."""
     schema, decimals = arrow_schema(model), decimal_fields(model)
-    data = b"".join(lines)
+    maps: dict[str, pa.Array] = {}
     options = pj.ParseOptions(explicit_schema=_read_schema(model), unexpected_field_behavior="error")
     try:
+        if map_fields(model):
+            cut = _cut_maps(lines, model)
+            if cut is None:
+                return None
+            lines, maps = cut
+        data = b"".join(lines)
         read = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=max(len(data), 1 << 16)),
                             parse_options=options)
-        columns = {}
+        columns = dict(maps)
         for name in field_names(model):
             if name in decimals:
                 columns[name], columns[name + DECIMAL_TEXT_SUFFIX] = _decimal_columns(read.column(name))
-            else:
+            elif name not in maps:
                 columns[name] = read.column(name)
         table = pa.table([columns[f.name] for f in schema], names=schema.names).cast(schema)
-    except (pa.ArrowException, KeyError, ValueError, ArithmeticError):
+    except (pa.ArrowException, KeyError, ValueError, ArithmeticError, TypeError):
         return None
     if table.num_rows != len(lines) or any(not f.nullable and table.column(f.name).null_count for f in schema):
         return None
