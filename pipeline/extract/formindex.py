@@ -3,13 +3,14 @@
 as segmenting the document.
 
 Forms compared case-insensitively are looked up in the ASCII-folded text, case-sensitive forms (short
-Latin names such as `AMD`) in the text as written. Occurrences overlap freely and come back in the order
+Latin names such as `AMD`) as written (found through their folded text, then compared). Occurrences overlap freely and come back in the order
 of the form list, then by position, so a caller that picks among them sees what a per-form scan gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 import ahocorasick
@@ -17,31 +18,44 @@ import ahocorasick
 T = TypeVar("T", bound=Hashable)
 
 
+def fold(text: str) -> str:
+    """ASCII-only lowercase, so offsets never move (bytes.lower touches ASCII letters only)."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
 class FormIndex(Generic[T]):
-    """An index of (text, case_sensitive, item) forms; `find` gives (start, end, item) of every occurrence."""
+    """An index of (text, case_sensitive, item) forms; `find` gives (start, end, item) of every occurrence.
+
+    One automaton over the folded text serves both kinds: a case-sensitive form is looked up by its folded
+    text and kept where the text as written equals it (folding changes ASCII letters only, one for one, so
+    that is exactly where the form occurs in the text)."""
 
     def __init__(self, forms: Sequence[tuple[str, bool, T]]) -> None:
         self._rank = {item: rank for rank, (_text, _sensitive, item) in enumerate(forms)}
-        self._automata = {True: ahocorasick.Automaton(), False: ahocorasick.Automaton()}
-        texts: dict[tuple[bool, str], list[T]] = {}
-        for text, sensitive, item in forms:
-            texts.setdefault((sensitive, text), []).append(item)
-        for (sensitive, text), items in texts.items():
-            self._automata[sensitive].add_word(text, (len(text), tuple(items)))
-        self._empty = {sensitive: len(automaton) == 0 for sensitive, automaton in self._automata.items()}
-        for automaton in self._automata.values():
-            automaton.make_automaton()
+        self._automaton = ahocorasick.Automaton()
+        texts: dict[str, list[tuple[int, T, str | None]]] = {}
+        for text, sensitive, item in forms:  # an insensitive form is looked up as given (callers fold it)
+            key = fold(text) if sensitive else text
+            texts.setdefault(key, []).append((self._rank[item], item, text if sensitive else None))
+        for key, entries in texts.items():
+            self._automaton.add_word(key, (len(key), tuple(entries)))
+        self._empty = len(self._automaton) == 0
+        self._automaton.make_automaton()
 
     def find(self, text: str, folded: str) -> list[tuple[int, int, T]]:
-        """(start, end, item) of every occurrence: case-sensitive forms in `text`, the others in `folded`
-        (same length as text), ordered by the item's place in the form list, then by start."""
-        found: list[tuple[int, int, T]] = []
-        for sensitive, haystack in ((True, text), (False, folded)):
-            if self._empty[sensitive]:
-                continue
-            for last, (length, items) in self._automata[sensitive].iter(haystack):
-                start = last + 1 - length
-                found.extend((start, last + 1, item) for item in items)
-        rank = self._rank
-        found.sort(key=lambda occurrence: (rank[occurrence[2]], occurrence[0]))
-        return found
+        """(start, end, item) of every occurrence: case-sensitive forms as written in `text`, the others in
+        `folded` (`fold(text)`), ordered by the item's place in the form list, then by start."""
+        if self._empty:
+            return []
+        found: list[tuple[int, int, int, T]] = []
+        append = found.append
+        for last, (length, entries) in self._automaton.iter(folded):
+            start, end = last + 1 - length, last + 1
+            for rank, item, exact in entries:
+                if exact is None or text[start:end] == exact:
+                    append((rank, start, end, item))
+        found.sort(key=_RANK_START)  # (rank, start) is unique: an item is one form
+        return [(start, end, item) for _rank, start, end, item in found]
+
+
+_RANK_START = itemgetter(0, 1)

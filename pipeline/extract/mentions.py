@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.extract.formindex import FormIndex
+from pipeline.extract.formindex import FormIndex, fold
 from pipeline.extract.gazetteer import Gazetteer, load_gazetteer, to_simplified
 from pipeline.extract.registry import ExtractionContext, Extractor, register
 from pipeline.ids import stable_id
@@ -59,11 +59,6 @@ class Form:
     entity_id: str
     case_sensitive: bool
     misspelling: bool
-
-
-def fold(text: str) -> str:
-    """ASCII-only lowercase, so offsets never move (bytes.lower touches ASCII letters only)."""
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 _FORMS: dict[int, tuple[Gazetteer, tuple[Form, ...]]] = {}
