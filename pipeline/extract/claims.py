@@ -10,8 +10,10 @@ policy and its thresholds were chosen by cross-validation on the training senten
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import ahocorasick
 
@@ -311,6 +313,28 @@ def _overlaps_heading(sentence: Sentence, headings: list[tuple[int, int]]) -> bo
     return any(min(e, sentence.norm_end) - max(s, sentence.norm_start) >= length / 2 for s, e in headings)
 
 
+class _Headings:
+    """`_overlaps_heading` over one document's headings, looking only at those that reach into the sentence
+    when the headings are in order and disjoint (section heading lines always are); else all of them."""
+
+    def __init__(self, headings: list[tuple[int, int]]) -> None:
+        self.headings = headings
+        self.starts = [s for s, _ in headings]
+        self.ordered = all(a[1] <= b[0] for a, b in pairwise(headings)) and all(s <= e for s, e in headings)
+
+    def overlap(self, sentence: Sentence) -> bool:
+        if not self.ordered or sentence.norm_end <= sentence.norm_start:
+            return _overlaps_heading(sentence, self.headings)
+        # a heading covering half of a non-empty sentence intersects it: starts before its end, ends after its
+        # start; in order and disjoint, those are the last headings starting before its end
+        reaching = []
+        index = bisect_left(self.starts, sentence.norm_end) - 1
+        while index >= 0 and self.headings[index][1] > sentence.norm_start:
+            reaching.append(self.headings[index])
+            index -= 1
+        return _overlaps_heading(sentence, reaching)
+
+
 def _is_title(sentence: Sentence, title: tuple[int, int] | None) -> bool:
     """The sentence is (mostly) the document title (raw offsets): a title is a heading, never a claim (§5),
     even when it is phrased as a judgment or a 能否 question."""
@@ -334,16 +358,22 @@ def _predictions(texts: list[str]) -> list[Prediction]:
 def _candidates(ctx: ExtractionContext, entities: list[EntitySpan]) -> list[tuple[Sentence, list[EntitySpan], Signals]]:
     """The body sentences that survive the rule rejections, with their entities (sentence offsets) and
     signals; only these go to the classifier (a rejected sentence is no claim whatever it scores)."""
-    headings = _heading_spans(ctx)
+    headings = _Headings(_heading_spans(ctx))
+    by_start = sorted(range(len(entities)), key=lambda i: entities[i].start)
+    starts = [entities[i].start for i in by_start]
     out = []
     for sentence in ctx.seg.sentences:
         if not sentence.in_body or not sentence.text.strip():
             continue
         if any(cs < sentence.norm_end and sentence.norm_start < ce for cs, ce in ctx.norm.corrupt):
             continue
+        # the entities inside the sentence, in their own order
+        inside = sorted(i for i in by_start[bisect_left(starts, sentence.norm_start):
+                                              bisect_right(starts, sentence.norm_end)]
+                        if entities[i].end <= sentence.norm_end)
         local = [EntitySpan(e.start - sentence.norm_start, e.end - sentence.norm_start, e.entity_id, e.type)
-                 for e in entities if sentence.norm_start <= e.start and e.end <= sentence.norm_end]
-        heading = _overlaps_heading(sentence, headings) or _is_title(sentence, ctx.norm.title_span)
+                 for e in (entities[i] for i in inside)]
+        heading = headings.overlap(sentence) or _is_title(sentence, ctx.norm.title_span)
         figure_count = sum(q.kind in _FIGURE_KINDS for q in ctx.quantities(sentence.text))  # cached by figures
         sig = signals(sentence.text, heading=heading, figures=figure_count, names_entity=bool(local))
         if not sig.rejected:
