@@ -293,6 +293,9 @@ def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence, t
     a name position (`name_position`): run it where a word outside the gazetteer's matches looks like a name,
     and in sentences about business links (where unlisted organisations turn up) that hold an unknown word,
     a link cue before a name, or a list joined to a known name."""
+    has_cue = _LINK_CUE.search(sentence.text) is not None
+    if not has_cue and _NAME_HINT.search(sentence.text) is None:
+        return False  # no word below can be a capitalised Latin word or end like a company, and no cue
     freq = (tokenizer or jieba_tokenizer()).FREQ
     unknown = stem = False  # stem: the previous word could begin a name (not a match, punctuation or space)
     offset = sentence.norm_start
@@ -312,11 +315,14 @@ def may_name_unknown(words: list[str], occupied: set[int], sentence: Sentence, t
             elif word.endswith(_ORG_SUFFIXES) and stem:  # a dictionary word names nothing alone: 公司, 电动汽车
                 return True
         stem = free and _NAME_LIKE.search(word) is not None
-    if not any(cue in sentence.text for cue in _LINK_CUES):
+    if not has_cue:
         return False
     return unknown or bool(_CUE_BEFORE_ANYWHERE.search(sentence.text)) or _listed_with_match(sentence, occupied)
 
 
+_LINK_CUE = re.compile("|".join(map(re.escape, _LINK_CUES)))
+# What a word that makes the gate say yes at once must contain: an ASCII capital or a company-like ending.
+_NAME_HINT = re.compile("[A-Z]|" + "|".join(map(re.escape, _ORG_SUFFIXES)))
 _CUE_BEFORE_ANYWHERE = re.compile(_CUE_BEFORE.pattern.removesuffix("$"))
 _LIST_SEPARATOR = re.compile("|".join(sorted(map(re.escape, _LIST_SEPARATORS), key=len, reverse=True)))
 

@@ -216,3 +216,24 @@ def test_ner_gate_loses_no_model_name_on_the_corpus() -> None:
         for span in kept:
             owner = max(start for start in by_start if start <= span.start)
             assert by_start[owner] in gated, (path.name, span.name)
+
+
+def test_ner_gate_shortcut_answers_as_the_word_loop(monkeypatch) -> None:
+    """The gate's early no (no link cue, no ASCII capital, no company ending in the text) is what the loop over
+    the words says too, on every sentence of the corpus."""
+    import re
+
+    import pipeline.extract.mentions as mentions
+    from pipeline.ingest.decode import decode_bytes
+
+    gazetteer = load_gazetteer()
+    cases = []
+    for path in sorted(SEED.parent.glob("*.txt")):
+        norm = normalize(decode_bytes(path.read_bytes()).text)
+        seg = segment("t", norm)
+        occupied = {i for m in gazetteer_matches(norm.text, gazetteer, seg.sentences) for i in range(m.start, m.end)}
+        cases += [(w, occupied, s) for s, w in zip(seg.sentences, seg.words, strict=True)]
+    with_shortcut = [mentions.may_name_unknown(*case) for case in cases]
+    monkeypatch.setattr(mentions, "_NAME_HINT", re.compile(""))  # always a hint: the loop always runs
+    assert [mentions.may_name_unknown(*case) for case in cases] == with_shortcut
+    assert len(cases) > 300 and not all(with_shortcut) and any(with_shortcut)
