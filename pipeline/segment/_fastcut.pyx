@@ -1,46 +1,207 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """The compiled core of FastCut: jieba's route and walk over one text, as `fastcut.FastCut.cut_python` does it.
 
-Same dictionary lookups, the same sums in the same order and the same tie-breaking as the Python code; the
-log-probabilities come from Python's `math.log` and live in the same `known` cache. Only the loops are C.
-`tests/segment/test_fastcut.py` checks this module and the Python code give the same words.
+The Python code looks each fragment `block[start:end]` up in jieba's FREQ dict (half a million keys: a new
+str, its hash and a probe far out of cache per fragment). Here FREQ's keys are a trie of code points, built
+once per dictionary in C arrays (`Trie`), and the route walks it from `block[start]` one character at a time.
+Every trie node is a FREQ key or, for a key whose prefix is missing from FREQ (jieba's dictionaries hold every
+prefix; a hand-made one may not), a node marked NOT_ENTRY, at which the walk stops as the dict loop stops at
+the first fragment that is not in FREQ. A node's value is the one the Python code computes: log(count) -
+logtotal with libm's log of the count as a double, which is what `math.log` does for an int (other counts go
+through `math.log` itself), or PREFIX_ONLY for count 0. Same sums in the same order, same tie-breaking.
+`tests/segment/test_fastcut.py` checks this module and the Python code give the same words and values.
 """
 
-from cpython.dict cimport PyDict_GetItem
-from cpython.object cimport PyObject
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport uint64_t
+from libc.math cimport log as c_log
+from libc.stdlib cimport calloc, free, malloc
 from math import log as _log
 
-cdef double PREFIX_ONLY = 1.0
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+    long long PyLong_AsLongLongAndOverflow(object value, int *overflow) except? -1
+
+cdef double PREFIX_ONLY = 1.0  # a FREQ key with count 0: only the start of longer words
+cdef double NOT_ENTRY = 2.0  # a node whose text is not a FREQ key (on the way to keys past a missing prefix)
+cdef extern from *:
+    """
+    #define FASTCUT_GOLDEN 0x9E3779B97F4A7C15ULL
+    #define FASTCUT_CODE_BITS 21
+    """
+    const uint64_t GOLDEN "FASTCUT_GOLDEN"  # Fibonacci hashing: the high bits of key * GOLDEN
+    const int CODE_BITS "FASTCUT_CODE_BITS"  # code points < 0x110000
+
+cdef struct Slot:
+    uint64_t key  # 0: empty, else (parent + 1) << CODE_BITS | code point; the slot's index is the child's id
+    double value
 
 
-cdef inline double _value(str fragment, dict freq, dict known, double logtotal, bint *found) except? -2.0:
-    """The cached log-probability of a dictionary entry (PREFIX_ONLY for a prefix), found[0] = 0 if none."""
-    cdef PyObject *cached = PyDict_GetItem(known, fragment)
-    cdef PyObject *count
-    cdef double value
-    if cached is not NULL:
-        found[0] = 1
-        return <double>(<object>cached)
-    count = PyDict_GetItem(freq, fragment)
-    if count is NULL:
-        found[0] = 0
-        return 0.0
-    found[0] = 1
-    if <object>count:
-        value = _log(<object>count) - logtotal
-    else:
-        value = PREFIX_ONLY
-    known[fragment] = value
-    return value
+cdef inline Py_ssize_t _child(const Slot *slots, uint64_t mask, int shift, Py_ssize_t node,
+                              Py_UCS4 code) noexcept nogil:
+    """The node reached from node by code, -1 if none (open addressing, linear probing)."""
+    cdef uint64_t key = ((<uint64_t>(node + 1)) << CODE_BITS) | <uint64_t>code
+    cdef uint64_t i = (key * GOLDEN) >> shift
+    cdef uint64_t seen
+    while True:
+        seen = slots[i].key
+        if seen == key:
+            return <Py_ssize_t>i
+        if seen == 0:
+            return -1
+        i = (i + 1) & mask
 
 
-cdef int _cut_block(str block, dict freq, dict known, double logtotal, object flush, list out) except -1:
+cdef class Trie:
+    """FREQ's keys as a trie of code points: slot i of an open-addressing table holds the edge (parent, code
+    point) into node i and node i's value (the log-probability of a word, PREFIX_ONLY, or NOT_ENTRY). The root
+    is node `capacity`, which no slot holds. 16 bytes a slot, at most 70% of slots used."""
+
+    cdef Slot *slots
+    cdef uint64_t mask
+    cdef int shift
+    cdef readonly Py_ssize_t capacity
+    cdef readonly Py_ssize_t root
+    cdef readonly Py_ssize_t nodes
+    cdef readonly double logtotal
+
+    def __cinit__(self, dict freq, double logtotal):
+        cdef Py_ssize_t capacity = 16
+        self.slots = NULL
+        self.logtotal = logtotal
+        while capacity * 7 < len(freq) * 10:
+            capacity *= 2
+        while not self._build(freq, capacity):  # keys past missing prefixes made more nodes than keys
+            capacity *= 2
+
+    def __dealloc__(self):
+        free(self.slots)
+
+    cdef int _build(self, dict freq, Py_ssize_t capacity) except -1:
+        cdef int bits = 0
+        cdef Py_ssize_t limit = capacity * 7 // 10
+        cdef Py_ssize_t node, child, i, length
+        cdef uint64_t key, slot
+        cdef Py_UCS4 code
+        cdef int kind, overflow
+        cdef void *data
+        cdef long long count
+        cdef double value
+        cdef str word
+        free(self.slots)
+        self.slots = <Slot *>calloc(capacity, sizeof(Slot))
+        if self.slots is NULL:
+            raise MemoryError()
+        while (<Py_ssize_t>1 << bits) < capacity:
+            bits += 1
+        self.capacity = capacity
+        self.mask = <uint64_t>(capacity - 1)
+        self.shift = 64 - bits
+        self.root = capacity
+        self.nodes = 0
+        for key_object, count_object in freq.items():
+            if type(key_object) is not str:
+                continue  # never equal to a fragment of text
+            word = <str>key_object
+            length = len(word)
+            if length == 0:
+                continue
+            if type(count_object) is int:
+                count = PyLong_AsLongLongAndOverflow(count_object, &overflow)
+                if overflow == 0 and count > 0:
+                    value = c_log(<double>count) - self.logtotal
+                elif overflow == 0 and count == 0:
+                    value = PREFIX_ONLY
+                else:
+                    value = _log(count_object) - self.logtotal
+            elif count_object:
+                value = _log(count_object) - self.logtotal
+            else:
+                value = PREFIX_ONLY
+            kind = PyUnicode_KIND(word)
+            data = PyUnicode_DATA(word)
+            node = self.root
+            for i in range(length):
+                code = PyUnicode_READ(kind, data, i)
+                child = _child(self.slots, self.mask, self.shift, node, code)
+                if child < 0:
+                    if self.nodes >= limit:
+                        return 0
+                    key = ((<uint64_t>(node + 1)) << CODE_BITS) | <uint64_t>code
+                    slot = (key * GOLDEN) >> self.shift
+                    while self.slots[slot].key != 0:
+                        slot = (slot + 1) & self.mask
+                    self.slots[slot].key = key
+                    self.slots[slot].value = NOT_ENTRY
+                    self.nodes += 1
+                    child = <Py_ssize_t>slot
+                node = child
+            self.slots[node].value = value
+        return 1
+
+    @property
+    def nbytes(self):
+        """Bytes of the table (the trie's whole memory, besides this object)."""
+        return self.capacity * sizeof(Slot)
+
+    def value(self, str word):
+        """The value of a FREQ key as the route sees it (a log-probability or PREFIX_ONLY), None if the walk
+        stops before its end (not a key, or a key past a missing prefix)."""
+        cdef Py_ssize_t node = self.root, i
+        cdef double value = NOT_ENTRY
+        for i in range(len(word)):
+            node = _child(self.slots, self.mask, self.shift, node, word[i])
+            if node < 0 or self.slots[node].value == NOT_ENTRY:
+                return None
+            value = self.slots[node].value
+        return None if value == NOT_ENTRY else value
+
+
+cdef void _route(str block, Trie trie, double *scores, Py_ssize_t *ends) noexcept:
+    """ends[start]: the end of the word at start on jieba's most probable path (FastCut.route)."""
     cdef Py_ssize_t n = len(block)
-    cdef Py_ssize_t start, end, best_end, buf_start
+    cdef Py_ssize_t start, end, best_end, node
     cdef double best, score, value
-    cdef double unknown = -logtotal
-    cdef bint found = 0
+    cdef double unknown = -trie.logtotal  # log(1) - logtotal: a character that is no word on its own
+    cdef int kind = PyUnicode_KIND(block)
+    cdef void *data = PyUnicode_DATA(block)
+    cdef const Slot *slots = trie.slots
+    cdef uint64_t mask = trie.mask
+    cdef int shift = trie.shift
+    cdef Py_ssize_t root = trie.root
+    scores[n] = 0.0
+    ends[n] = 0
+    start = n - 1
+    while start >= 0:
+        best = 0.0
+        best_end = 0
+        node = root
+        end = start
+        while end < n:  # the fragment block[start:end + 1], as long as it is a FREQ key
+            node = _child(slots, mask, shift, node, PyUnicode_READ(kind, data, end))
+            if node < 0:
+                break
+            value = slots[node].value
+            if value == NOT_ENTRY:
+                break
+            end += 1
+            if value <= 0.0:
+                score = value + scores[end]
+                if best_end == 0 or score >= best:
+                    best = score
+                    best_end = end
+        if best_end == 0:
+            best = unknown + scores[start + 1]
+            best_end = start + 1
+        scores[start] = best
+        ends[start] = best_end
+        start -= 1
+
+
+cdef int _cut_block(str block, Trie trie, object flush, list out) except -1:
+    cdef Py_ssize_t n = len(block)
+    cdef Py_ssize_t start, end, buf_start
     cdef double *scores = <double *>malloc((n + 1) * sizeof(double))
     cdef Py_ssize_t *ends = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
     if scores is NULL or ends is NULL:
@@ -48,32 +209,7 @@ cdef int _cut_block(str block, dict freq, dict known, double logtotal, object fl
         free(ends)
         raise MemoryError()
     try:
-        scores[n] = 0.0
-        ends[n] = 0
-        start = n - 1
-        while start >= 0:
-            best = 0.0
-            best_end = 0
-            end = start + 1
-            while True:
-                value = _value(block[start:end], freq, known, logtotal, &found)
-                if not found:
-                    break
-                if value <= 0.0:
-                    score = value + scores[end]
-                    if best_end == 0 or score >= best:
-                        best = score
-                        best_end = end
-                if end >= n:
-                    break
-                end += 1
-            if best_end == 0:
-                best = unknown + scores[start + 1]
-                best_end = start + 1
-            scores[start] = best
-            ends[start] = best_end
-            start -= 1
-
+        _route(block, trie, scores, ends)
         start = 0
         buf_start = -1
         while start < n:
@@ -95,8 +231,24 @@ cdef int _cut_block(str block, dict freq, dict known, double logtotal, object fl
     return 0
 
 
-def cut_text(str text, dict freq, dict known, double logtotal, object flush, object han_split,
-             object skip_split):
+def route(str block, Trie trie):
+    """FastCut.route's list (n + 1 ends) computed on the trie."""
+    cdef Py_ssize_t n = len(block), i
+    cdef double *scores = <double *>malloc((n + 1) * sizeof(double))
+    cdef Py_ssize_t *ends = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
+    if scores is NULL or ends is NULL:
+        free(scores)
+        free(ends)
+        raise MemoryError()
+    try:
+        _route(block, trie, scores, ends)
+        return [ends[i] for i in range(n + 1)]
+    finally:
+        free(scores)
+        free(ends)
+
+
+def cut_text(str text, Trie trie, object flush, object han_split, object skip_split):
     """jieba's words of text: `han_split` alternates non-block text (even) and dictionary blocks (odd);
     `flush(run)` cuts a run of single characters (a str is taken letter by letter, like `yield from`)."""
     cdef list out = []
@@ -104,7 +256,7 @@ def cut_text(str text, dict freq, dict known, double logtotal, object flush, obj
     cdef str block, piece
     for block in han_split(text):
         if index & 1:
-            _cut_block(block, freq, known, logtotal, flush, out)
+            _cut_block(block, trie, flush, out)
         elif block:
             position = 0
             for piece in skip_split(block):
