@@ -1,9 +1,10 @@
-"""Builds the optional compiled cores: the segmenter's loops (pipeline/segment/_fastcut.pyx) and the NER's greedy
-decoder (pipeline/models/_ner_decode.pyx). Metadata lives in pyproject.toml.
+"""Builds the optional compiled cores: the segmenter's loops (pipeline/segment/_fastcut.pyx), the gazetteer's
+form matcher (pipeline/extract/_formindex.pyx) and the NER's greedy decoder (pipeline/models/_ner_decode.pyx).
+Metadata lives in pyproject.toml.
 
-Without Cython or a C compiler the package still installs: FastCut then runs its pure-Python loops and the NER
-spaCy's own decoder, which give the same results (tests/segment/test_fastcut.py, tests/models/test_ner_decode.py),
-only slower.
+Without Cython or a C compiler the package still installs: FastCut then runs its pure-Python loops, FormIndex
+pyahocorasick and the NER spaCy's own decoder, which give the same results (tests/segment/test_fastcut.py,
+tests/extract/test_formindex.py, tests/models/test_ner_decode.py), only slower.
 """
 
 from setuptools import setup
@@ -36,8 +37,8 @@ def extensions() -> list:
     # The NER decoder multiplies in order, one rounding per operation: no fused multiply-adds (-ffp-contract).
     ner_decode = Extension("pipeline.models._ner_decode", ["pipeline/models/_ner_decode.pyx"],
                            extra_compile_args=["-ffp-contract=off"])
-    return cythonize(["pipeline/segment/_fastcut.pyx", ner_decode], compiler_directives={"language_level": "3"},
-                     quiet=True)
+    return cythonize(["pipeline/segment/_fastcut.pyx", "pipeline/extract/_formindex.pyx", ner_decode],
+                     compiler_directives={"language_level": "3"}, quiet=True)
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
