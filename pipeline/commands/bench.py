@@ -147,9 +147,9 @@ def render(results: dict) -> str:
     lines += [
         "",
         f"Dominant stage: **{dominant}** ({results['shares'][dominant]:.0%} of the one-worker wall time).",
-        f"Per-document stage seconds: {per_doc[0]:.3f} s with 1 worker, {per_doc[1]:.3f} s with 2 workers; when",
-        "the second figure is much higher, the two workers did not each have a free core (other load on the",
-        "machine), and the scaling ratio measures the machine rather than yanbao.",
+        f"Per-document stage seconds: {per_doc[0]:.3f} s with 1 worker, {per_doc[1]:.3f} s with 2 workers. With",
+        "2 workers on 2 cores the process writing the tables runs beside them and takes its CPU from them (two",
+        "lone pipelines side by side lose about 2%); a much larger gap means other load on the machine.",
     ]
     if len(repeats) > 1:
         lines += [
