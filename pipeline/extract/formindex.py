@@ -44,12 +44,13 @@ class FormIndex(Generic[T]):
         for text, sensitive, item in forms:  # an insensitive form is looked up as given (callers fold it)
             key = fold(text) if sensitive else text
             texts.setdefault(key, []).append((self._rank[item], item, text if sensitive else None))
-        for key, entries in texts.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
-        self._empty = len(self._automaton) == 0
-        self._automaton.make_automaton()
+        self._empty = not any(texts)  # an empty key is never found (pyahocorasick ignores it)
         self._matcher = (_compiled.Matcher(list(texts.items()), len(forms))
                          if compiled and _compiled is not None and not self._empty else None)
+        if self._matcher is None:  # the automaton serves only where the compiled matcher does not
+            for key, entries in texts.items():
+                self._automaton.add_word(key, (len(key), tuple(entries)))
+            self._automaton.make_automaton()
 
     def find(self, text: str, folded: str) -> list[tuple[int, int, T]]:
         """(start, end, item) of every occurrence: case-sensitive forms as written in `text`, the others in
