@@ -3,12 +3,13 @@
 order.
 
 pyahocorasick's iterator costs about 120 ns a character and a Python tuple per hit. Here the keys are a trie
-of code points in one open-addressing table (as pipeline/segment/_fastcut.pyx's `Trie`), and for every start
-position the walk follows the text while a child exists, noting each node that ends a key: every overlapping
-occurrence, as the automaton reports them. A case-sensitive form is kept where the text as written equals it,
-code point by code point. The hits (start, entry), made in start order, then in end order, then in the entry
-order of their key, are put in rank order by a stable counting sort, so ties (an item repeated in the form
-list, whose rank is its last place) keep the order pyahocorasick's iteration and Python's stable sort give.
+of code points in the table of pipeline/_codetrie.pxd (shared with the segmenter's dictionary trie), and for
+every start position the walk follows the text while a child exists, noting each node that ends a key: every
+overlapping occurrence, as the automaton reports them. A case-sensitive form is kept where the text as written
+equals it, code point by code point. The hits (start, entry), made in start order, then in end order, then in
+the entry order of their key, are put in rank order by a stable counting sort, so ties (an item repeated in
+the form list, whose rank is its last place) keep the order pyahocorasick's iteration and Python's stable sort
+give.
 `tests/extract/test_formindex.py` checks this module and the pyahocorasick path give the same lists.
 """
 
@@ -16,44 +17,16 @@ from libc.stdint cimport int32_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
+from pipeline._codetrie cimport Slot, add_child, child, table_shift
+
 cdef extern from "Python.h":
     int PyUnicode_KIND(object text)
     void *PyUnicode_DATA(object text)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
 
-cdef extern from *:
-    """
-    #define FORMINDEX_GOLDEN 0x9E3779B97F4A7C15ULL
-    #define FORMINDEX_CODE_BITS 21
-    """
-    const uint64_t GOLDEN "FORMINDEX_GOLDEN"  # Fibonacci hashing: the high bits of key * GOLDEN
-    const int CODE_BITS "FORMINDEX_CODE_BITS"  # code points < 0x110000
-
-
-cdef struct Slot:
-    uint64_t key  # 0: empty, else (parent + 1) << CODE_BITS | code point; the slot's index is the child's id
-    int32_t first  # the node's key: its entries are first .. last - 1 (first == last: no key ends here)
-    int32_t last
-
-
 cdef struct Hit:
     Py_ssize_t start
     Py_ssize_t entry
-
-
-cdef inline Py_ssize_t _child(const Slot *slots, uint64_t mask, int shift, Py_ssize_t node,
-                              Py_UCS4 code) noexcept nogil:
-    """The node reached from node by code, -1 if none (open addressing, linear probing)."""
-    cdef uint64_t key = ((<uint64_t>(node + 1)) << CODE_BITS) | <uint64_t>code
-    cdef uint64_t i = (key * GOLDEN) >> shift
-    cdef uint64_t seen
-    while True:
-        seen = slots[i].key
-        if seen == key:
-            return <Py_ssize_t>i
-        if seen == 0:
-            return -1
-        i = (i + 1) & mask
 
 
 cdef class Matcher:
@@ -78,9 +51,7 @@ cdef class Matcher:
     cdef list exacts  # per entry: the form as written, or None
 
     def __cinit__(self, list keys, Py_ssize_t ranks):
-        cdef Py_ssize_t capacity = 16, total = 0, entry = 0, node, child, i, length
-        cdef int bits = 0
-        cdef uint64_t key, slot
+        cdef Py_ssize_t capacity = 16, total = 0, entry = 0, node, next_node, i, length
         cdef Py_UCS4 code
         cdef int kind
         cdef void *data
@@ -98,8 +69,6 @@ cdef class Matcher:
             self.entries += len(group)
         while capacity * 7 < total * 10:
             capacity *= 2
-        while (<Py_ssize_t>1 << bits) < capacity:
-            bits += 1
         self.slots = <Slot *>calloc(capacity, sizeof(Slot))
         self.rank = <Py_ssize_t *>malloc((self.entries + 1) * sizeof(Py_ssize_t))
         self.length = <Py_ssize_t *>malloc((self.entries + 1) * sizeof(Py_ssize_t))
@@ -107,7 +76,7 @@ cdef class Matcher:
         if self.slots is NULL or self.rank is NULL or self.length is NULL or self.sensitive is NULL:
             raise MemoryError()
         self.mask = <uint64_t>(capacity - 1)
-        self.shift = 64 - bits
+        self.shift = table_shift(capacity)
         self.root = capacity
         self.nodes = 0
         for word, group in keys:
@@ -121,17 +90,12 @@ cdef class Matcher:
                 code = PyUnicode_READ(kind, data, i)
                 if i == 0 and <uint64_t>code < 0x10000:
                     self.starts[<uint64_t>code >> 3] |= <uint8_t>(1 << (<uint64_t>code & 7))
-                child = _child(self.slots, self.mask, self.shift, node, code)
-                if child < 0:
-                    key = ((<uint64_t>(node + 1)) << CODE_BITS) | <uint64_t>code
-                    slot = (key * GOLDEN) >> self.shift
-                    while self.slots[slot].key != 0:
-                        slot = (slot + 1) & self.mask
-                    self.slots[slot].key = key
+                next_node = child(self.slots, self.mask, self.shift, node, code)
+                if next_node < 0:
+                    next_node = add_child(self.slots, self.mask, self.shift, node, code)
                     self.nodes += 1
-                    child = <Py_ssize_t>slot
-                node = child
-            self.slots[node].first = <int32_t>entry
+                node = next_node
+            self.slots[node].data.entries.first = <int32_t>entry
             for rank, item, exact in group:
                 if not 0 <= rank < ranks:
                     raise ValueError(f"rank {rank} outside 0..{ranks - 1}")
@@ -143,7 +107,7 @@ cdef class Matcher:
                 self.items.append(item)
                 self.exacts.append(exact)
                 entry += 1
-            self.slots[node].last = <int32_t>entry
+            self.slots[node].data.entries.last = <int32_t>entry
         self.entries = entry
 
     def __dealloc__(self):
@@ -186,11 +150,11 @@ cdef class Matcher:
                 node = root
                 i = start
                 while i < n:
-                    node = _child(slots, mask, shift, node, PyUnicode_READ(kind, data, i))
+                    node = child(slots, mask, shift, node, PyUnicode_READ(kind, data, i))
                     if node < 0:
                         break
                     i += 1
-                    for e in range(slots[node].first, slots[node].last):
+                    for e in range(slots[node].data.entries.first, slots[node].data.entries.last):
                         if self.sensitive[e]:
                             if i > n_text:
                                 continue

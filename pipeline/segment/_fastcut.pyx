@@ -17,6 +17,8 @@ from libc.math cimport log as c_log
 from libc.stdlib cimport calloc, free, malloc
 from math import log as _log
 
+from pipeline._codetrie cimport Slot, add_child, child, table_shift
+
 cdef extern from "Python.h":
     int PyUnicode_KIND(object text)
     void *PyUnicode_DATA(object text)
@@ -25,38 +27,11 @@ cdef extern from "Python.h":
 
 cdef double PREFIX_ONLY = 1.0  # a FREQ key with count 0: only the start of longer words
 cdef double NOT_ENTRY = 2.0  # a node whose text is not a FREQ key (on the way to keys past a missing prefix)
-cdef extern from *:
-    """
-    #define FASTCUT_GOLDEN 0x9E3779B97F4A7C15ULL
-    #define FASTCUT_CODE_BITS 21
-    """
-    const uint64_t GOLDEN "FASTCUT_GOLDEN"  # Fibonacci hashing: the high bits of key * GOLDEN
-    const int CODE_BITS "FASTCUT_CODE_BITS"  # code points < 0x110000
-
-cdef struct Slot:
-    uint64_t key  # 0: empty, else (parent + 1) << CODE_BITS | code point; the slot's index is the child's id
-    double value
-
-
-cdef inline Py_ssize_t _child(const Slot *slots, uint64_t mask, int shift, Py_ssize_t node,
-                              Py_UCS4 code) noexcept nogil:
-    """The node reached from node by code, -1 if none (open addressing, linear probing)."""
-    cdef uint64_t key = ((<uint64_t>(node + 1)) << CODE_BITS) | <uint64_t>code
-    cdef uint64_t i = (key * GOLDEN) >> shift
-    cdef uint64_t seen
-    while True:
-        seen = slots[i].key
-        if seen == key:
-            return <Py_ssize_t>i
-        if seen == 0:
-            return -1
-        i = (i + 1) & mask
 
 
 cdef class Trie:
-    """FREQ's keys as a trie of code points: slot i of an open-addressing table holds the edge (parent, code
-    point) into node i and node i's value (the log-probability of a word, PREFIX_ONLY, or NOT_ENTRY). The root
-    is node `capacity`, which no slot holds. 16 bytes a slot, at most 70% of slots used."""
+    """FREQ's keys as a trie of code points (pipeline/_codetrie.pxd), each node's value the log-probability of
+    a word, PREFIX_ONLY, or NOT_ENTRY. At most 70% of slots used."""
 
     cdef Slot *slots
     cdef uint64_t mask
@@ -79,10 +54,8 @@ cdef class Trie:
         free(self.slots)
 
     cdef int _build(self, dict freq, Py_ssize_t capacity) except -1:
-        cdef int bits = 0
         cdef Py_ssize_t limit = capacity * 7 // 10
-        cdef Py_ssize_t node, child, i, length
-        cdef uint64_t key, slot
+        cdef Py_ssize_t node, next_node, i, length
         cdef Py_UCS4 code
         cdef int kind, overflow
         cdef void *data
@@ -93,11 +66,9 @@ cdef class Trie:
         self.slots = <Slot *>calloc(capacity, sizeof(Slot))
         if self.slots is NULL:
             raise MemoryError()
-        while (<Py_ssize_t>1 << bits) < capacity:
-            bits += 1
         self.capacity = capacity
         self.mask = <uint64_t>(capacity - 1)
-        self.shift = 64 - bits
+        self.shift = table_shift(capacity)
         self.root = capacity
         self.nodes = 0
         for key_object, count_object in freq.items():
@@ -124,20 +95,15 @@ cdef class Trie:
             node = self.root
             for i in range(length):
                 code = PyUnicode_READ(kind, data, i)
-                child = _child(self.slots, self.mask, self.shift, node, code)
-                if child < 0:
+                next_node = child(self.slots, self.mask, self.shift, node, code)
+                if next_node < 0:
                     if self.nodes >= limit:
                         return 0
-                    key = ((<uint64_t>(node + 1)) << CODE_BITS) | <uint64_t>code
-                    slot = (key * GOLDEN) >> self.shift
-                    while self.slots[slot].key != 0:
-                        slot = (slot + 1) & self.mask
-                    self.slots[slot].key = key
-                    self.slots[slot].value = NOT_ENTRY
+                    next_node = add_child(self.slots, self.mask, self.shift, node, code)
+                    self.slots[next_node].data.value = NOT_ENTRY
                     self.nodes += 1
-                    child = <Py_ssize_t>slot
-                node = child
-            self.slots[node].value = value
+                node = next_node
+            self.slots[node].data.value = value
         return 1
 
     @property
@@ -151,10 +117,10 @@ cdef class Trie:
         cdef Py_ssize_t node = self.root, i
         cdef double value = NOT_ENTRY
         for i in range(len(word)):
-            node = _child(self.slots, self.mask, self.shift, node, word[i])
-            if node < 0 or self.slots[node].value == NOT_ENTRY:
+            node = child(self.slots, self.mask, self.shift, node, word[i])
+            if node < 0 or self.slots[node].data.value == NOT_ENTRY:
                 return None
-            value = self.slots[node].value
+            value = self.slots[node].data.value
         return None if value == NOT_ENTRY else value
 
 
@@ -179,10 +145,10 @@ cdef void _route(str block, Trie trie, double *scores, Py_ssize_t *ends) noexcep
         node = root
         end = start
         while end < n:  # the fragment block[start:end + 1], as long as it is a FREQ key
-            node = _child(slots, mask, shift, node, PyUnicode_READ(kind, data, end))
+            node = child(slots, mask, shift, node, PyUnicode_READ(kind, data, end))
             if node < 0:
                 break
-            value = slots[node].value
+            value = slots[node].data.value
             if value == NOT_ENTRY:
                 break
             end += 1
@@ -199,17 +165,25 @@ cdef void _route(str block, Trie trie, double *scores, Py_ssize_t *ends) noexcep
         start -= 1
 
 
-cdef int _cut_block(str block, Trie trie, object flush, list out) except -1:
+cdef Py_ssize_t *_route_ends(str block, Trie trie) except NULL:
+    """_route's ends (n + 1 of them) in a malloc'd array the caller frees."""
     cdef Py_ssize_t n = len(block)
-    cdef Py_ssize_t start, end, buf_start
     cdef double *scores = <double *>malloc((n + 1) * sizeof(double))
     cdef Py_ssize_t *ends = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
     if scores is NULL or ends is NULL:
         free(scores)
         free(ends)
         raise MemoryError()
+    _route(block, trie, scores, ends)
+    free(scores)
+    return ends
+
+
+cdef int _cut_block(str block, Trie trie, object flush, list out) except -1:
+    cdef Py_ssize_t n = len(block)
+    cdef Py_ssize_t start, end, buf_start
+    cdef Py_ssize_t *ends = _route_ends(block, trie)
     try:
-        _route(block, trie, scores, ends)
         start = 0
         buf_start = -1
         while start < n:
@@ -226,25 +200,17 @@ cdef int _cut_block(str block, Trie trie, object flush, list out) except -1:
         if buf_start >= 0:
             out.extend(flush(block[buf_start:]))
     finally:
-        free(scores)
         free(ends)
     return 0
 
 
 def route(str block, Trie trie):
     """FastCut.route's list (n + 1 ends) computed on the trie."""
-    cdef Py_ssize_t n = len(block), i
-    cdef double *scores = <double *>malloc((n + 1) * sizeof(double))
-    cdef Py_ssize_t *ends = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
-    if scores is NULL or ends is NULL:
-        free(scores)
-        free(ends)
-        raise MemoryError()
+    cdef Py_ssize_t i
+    cdef Py_ssize_t *ends = _route_ends(block, trie)
     try:
-        _route(block, trie, scores, ends)
-        return [ends[i] for i in range(n + 1)]
+        return [ends[i] for i in range(len(block) + 1)]
     finally:
-        free(scores)
         free(ends)
 
 
