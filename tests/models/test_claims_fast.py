@@ -27,14 +27,6 @@ CORPUS = ROOT / "corpus"
 DEV = ROOT / "pipeline" / "resources" / "training" / "claims_dev"
 
 
-@pytest.fixture(scope="module")
-def shipped() -> model.ClaimModel:
-    loaded = model.load_model()
-    if loaded is None:
-        pytest.skip("the claims model is not trained")
-    return loaded
-
-
 def sentences_of(root: Path) -> list[str]:
     """Every sentence of the documents under root, as the pipeline normalizes and segments them."""
     sources, _ = discover([root], IngestConfig().extensions)

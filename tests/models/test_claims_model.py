@@ -3,19 +3,9 @@ what each head's own pipeline puts in doc.cats."""
 
 from __future__ import annotations
 
-import pytest
-
 from pipeline.models import claims as model
 
 TEXTS = ["我们认为公司的客户集中度过高，风险不容忽视。", "公司2025年收入为12亿元。", "", "   ", "毛利率或将继续承压？"]
-
-
-@pytest.fixture(scope="module")
-def shipped() -> model.ClaimModel:
-    loaded = model.load_model()
-    if loaded is None:
-        pytest.skip("the claims model is not trained")
-    return loaded
 
 
 def test_classify_equals_each_heads_pipeline(shipped: model.ClaimModel) -> None:
