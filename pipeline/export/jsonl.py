@@ -33,13 +33,7 @@ class JsonlTableWriter:
         self.count = 0
 
     def write(self, record: Record) -> None:
-        self.write_bytes(record_line(record).encode("utf-8") + b"\n")
-
-    def write_bytes(self, data: bytes) -> None:
-        """Append one encoded line, newline included."""
-        assert self._fh is not None, "writer already closed"
-        self._fh.write(data)
-        self.count += 1
+        self.write_many([record_line(record).encode("utf-8") + b"\n"])
 
     def write_many(self, lines: list[bytes]) -> None:
         """Append encoded lines (newlines included) in one write."""

@@ -30,15 +30,6 @@ class TableSink:
                 writer.abort()
             raise
 
-    def write_line(self, table: str, line: str) -> None:
-        """Append a record serialized by `record_line`."""
-        data = line.encode("utf-8") + b"\n"
-        self.jsonl[table].write_bytes(data)
-        if self._formats.empty:
-            return
-        if full := self._buffers[table].add(data):
-            self._write_batch(table, full)
-
     def write_lines(self, table: str, lines: list[str]) -> None:
         """Append a document's records of one table, serialized by `record_line` (one file write; the batches
         are cut at the same lines as line by line)."""
@@ -57,7 +48,7 @@ class TableSink:
         self.export_seconds += time.perf_counter() - clock
 
     def write(self, table: str, record: Record) -> None:
-        self.write_line(table, record_line(record))
+        self.write_lines(table, [record_line(record)])
 
     @property
     def counts(self) -> dict[str, int]:
