@@ -150,17 +150,23 @@ def train_model(examples: list[ClaimExample], seed: int, epochs: int | None = No
     return ClaimModel(train_head("topic", examples, seed, epochs), train_head("stance", examples, seed, epochs))
 
 
+def _renormalized(values: list[float] | tuple[float, ...]) -> tuple[float, ...]:
+    """Probabilities of the real labels renormalized over them (given a claim)."""
+    total = max(sum(values), 1e-9)
+    return tuple([value / total for value in values])
+
+
 def given_claim(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[float, ...]:
     """The probabilities of the real labels renormalized over the real labels (given a claim)."""
-    total = max(sum(cats[name] for name in labels), 1e-9)
-    return tuple(cats[name] / total for name in labels)
+    return _renormalized([cats[name] for name in labels])
 
 
-def _best(cats: dict[str, float], labels: tuple[str, ...]) -> tuple[str, float]:
-    """The best real label and its probability given a claim."""
-    probs = given_claim(cats, labels)
-    best = max(range(len(labels)), key=probs.__getitem__)
-    return labels[best], probs[best]
+def _prediction(none: float, topics: tuple[float, ...], stances: tuple[float, ...]) -> Prediction:
+    """A sentence's Prediction from its NONE score and its real topics' and stances' probabilities given a
+    claim: the best of each (the first on a tie)."""
+    topic = max(range(len(TOPICS)), key=topics.__getitem__)
+    stance = max(range(len(STANCES)), key=stances.__getitem__)
+    return Prediction(round(1.0 - none, 6), TOPICS[topic], topics[topic], STANCES[stance], stances[stance], topics)
 
 
 def _cats(nlp: Language, docs: list[Doc]) -> list[dict[str, float]]:
@@ -298,27 +304,15 @@ def _picker(columns: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
 
 def _predictions(scores: list[tuple[tuple[str, ...], list[list[float]]]]) -> list[Prediction]:
     """The Predictions from each head's labels and score rows: what _classify_spacy computes from the same
-    scores through _cats, given_claim and _best (the same sums, in the same order, and the same quotients)."""
+    scores through _cats and given_claim, reading the rows by column instead of through a dict per row."""
     (topic_labels, topic_rows), (stance_labels, stance_rows) = scores
     topic_at = {label: i for i, label in enumerate(topic_labels)}
     stance_at = {label: i for i, label in enumerate(stance_labels)}
     pick_topics = _picker([topic_at[name] for name in TOPICS])
     pick_stances = _picker([stance_at[name] for name in STANCES])
     none = topic_at[NONE]
-    topic_range, stance_range = range(len(TOPICS)), range(len(STANCES))
-    out = []
-    for topic_row, stance_row in zip(topic_rows, stance_rows, strict=True):
-        values = pick_topics(topic_row)
-        total = max(sum(values), 1e-9)
-        topics = tuple([v / total for v in values])
-        values = pick_stances(stance_row)
-        total = max(sum(values), 1e-9)
-        stances = tuple([v / total for v in values])
-        topic = max(topic_range, key=topics.__getitem__)
-        stance = max(stance_range, key=stances.__getitem__)
-        out.append(Prediction(round(1.0 - topic_row[none], 6), TOPICS[topic], topics[topic], STANCES[stance],
-                              stances[stance], topics))
-    return out
+    return [_prediction(topic_row[none], _renormalized(pick_topics(topic_row)), _renormalized(pick_stances(stance_row)))
+            for topic_row, stance_row in zip(topic_rows, stance_rows, strict=True)]
 
 
 def _classify_spacy(model: ClaimModel, texts: list[str]) -> list[Prediction]:
@@ -330,13 +324,8 @@ def _classify_spacy(model: ClaimModel, texts: list[str]) -> list[Prediction]:
     # not depend on the vocabulary; the heads' scores are what their pipelines would put in doc.cats.
     docs = [make_doc(model.topic, t) for t in texts]
     topics, stances = (_cats(getattr(model, head), docs) for head in HEADS)
-    out = []
-    for topic_cats, stance_cats in zip(topics, stances, strict=True):
-        topic, topic_p = _best(topic_cats, TOPICS)
-        stance, stance_p = _best(stance_cats, STANCES)
-        out.append(Prediction(round(1.0 - topic_cats[NONE], 6), topic, topic_p, stance, stance_p,
-                              given_claim(topic_cats, TOPICS)))
-    return out
+    return [_prediction(topic_cats[NONE], given_claim(topic_cats, TOPICS), given_claim(stance_cats, STANCES))
+            for topic_cats, stance_cats in zip(topics, stances, strict=True)]
 
 
 def classify(model: ClaimModel, texts: list[str]) -> list[Prediction]:

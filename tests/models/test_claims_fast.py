@@ -1,5 +1,5 @@
 """classify's fast path (the n-gram batch built without spaCy Docs, shared by both heads) gives bit for bit what
-the spaCy path gives (_classify_spacy: make_doc, each head's textcat.predict, _cats, _best, given_claim): on
+the spaCy path gives (_classify_spacy: make_doc, each head's textcat.predict, _cats, given_claim, _prediction): on
 every training and dev sentence, every corpus sentence, batched like the pipeline and in one batch, and on
 generated texts; and its n-gram batch is extract_ngrams's, array for array."""
 
