@@ -223,7 +223,7 @@ def test_ner_gate_shortcut_answers_as_the_word_loop(monkeypatch) -> None:
     the words says too, on every sentence of the corpus."""
     import re
 
-    import pipeline.extract.mentions as mentions
+    from pipeline.extract import mentions
     from pipeline.ingest.decode import decode_bytes
 
     gazetteer = load_gazetteer()
