@@ -23,7 +23,7 @@ import pipeline
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.errors import UsageError
-from pipeline.export.jsonl import record_line
+from pipeline.export.jsonl import jsonl_block
 from pipeline.ingest.sources import Source
 from pipeline.process import DocumentResult
 from pipeline.records import TABLES, ErrorRecord
@@ -89,27 +89,29 @@ def cacheable(result: DocumentResult) -> bool:
     return result.error is None or result.error.error_type not in TRANSIENT_ERRORS
 
 
-def dump_entry(result: DocumentResult, fh: IO[str]) -> None:
-    """One header line, then `table<TAB>row-json` per record (a JSON string never holds a raw tab). The header
-    holds the sha256 of the rows, so a reader can trust them as they are."""
-    rows = [f"{table}\t{line}\n" for table, lines in result.lines.items() for line in lines]
-    rows += [f"{table}\t{record_line(record)}\n" for table, records in result.tables.items() for record in records]
-    body = "".join(rows)
+def dump_entry(result: DocumentResult, fh: IO[bytes]) -> None:
+    """One header line, then `table<TAB>row-json` per record (a JSON string never holds a raw tab or newline).
+    The header holds the sha256 of the rows, so a reader can trust them as they are."""
+    blocks = {**result.jsonl, **{table: jsonl_block(records) for table, records in result.tables.items()}}
+    body = b"".join(
+        b"".join(table.encode("ascii") + b"\t" + line for line in block.splitlines(keepends=True))
+        for table, block in blocks.items()
+    )
     header = {
         "doc_id": result.source.doc_id,
         "sha256": result.sha256,
         "size_bytes": result.size_bytes,
         "timings": result.timings,
         "error": result.error.model_dump(mode="json") if result.error else None,
-        "rows_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        "rows_sha256": hashlib.sha256(body).hexdigest(),
     }
-    fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+    fh.write(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
     fh.write(body)
 
 
-def load_entry(source: Source, fh: IO[str]) -> DocumentResult:
-    """The cached result: rows whose digest matches come back as the JSONL lines they are (entities as records,
-    which the run merges); an entry without a digest is validated row by row; a wrong digest raises ValueError."""
+def load_entry(source: Source, fh: IO[bytes]) -> DocumentResult:
+    """The cached result: rows whose digest matches come back as the blocks of JSONL they are; an entry without
+    a digest is validated row by row into records; a wrong digest raises ValueError."""
     header = json.loads(fh.readline())
     result = DocumentResult(source, sha256=header["sha256"], size_bytes=header["size_bytes"])
     result.timings = dict(header["timings"])
@@ -117,15 +119,18 @@ def load_entry(source: Source, fh: IO[str]) -> DocumentResult:
         result.error = ErrorRecord.model_validate(header["error"])
     body = fh.read()
     digest = header.get("rows_sha256")
-    if digest is not None and hashlib.sha256(body.encode("utf-8")).hexdigest() != digest:
+    if digest is not None and hashlib.sha256(body).hexdigest() != digest:
         raise ValueError("cache entry rows do not match their digest")
-    for line in body.split("\n")[:-1]:  # not splitlines: a JSON string may hold U+2028 as it is
-        table, row = line.split("\t", 1)
+    rows: dict[str, list[bytes]] = {}
+    for line in body.split(b"\n")[:-1]:
+        name, row = line.split(b"\t", 1)
+        table = name.decode("ascii")
         model = TABLES[table]  # an unknown table name is a KeyError: the entry is a miss
-        if digest is None or table == "entities":
+        if digest is None:
             result.tables.setdefault(table, []).append(model.model_validate_json(row))
         else:
-            result.lines.setdefault(table, []).append(row)
+            rows.setdefault(table, []).append(row)
+    result.jsonl = {table: b"\n".join(lines) + b"\n" for table, lines in rows.items()}
     return result
 
 
@@ -150,14 +155,14 @@ class DocumentCache:
     def load(self, key: str, source: Source) -> DocumentResult | None:
         """The cached result, or None when the entry is missing or unreadable (the document is redone)."""
         try:
-            with gzip.open(self._path(key), "rt", encoding="utf-8") as fh:
+            with gzip.open(self._path(key), "rb") as fh:
                 return load_entry(source, fh)
         except (OSError, EOFError, ValueError, KeyError):
             return None
 
     def store(self, key: str, result: DocumentResult) -> None:
         tmp = self.dir / f".{key}.tmp-{os.getpid()}"
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
+        with gzip.open(tmp, "wb", compresslevel=1) as fh:
             dump_entry(result, fh)
         os.replace(tmp, self._path(key))
 

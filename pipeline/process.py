@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.config import RunConfig
 from pipeline.errors import YanbaoError
-from pipeline.export.jsonl import record_line
+from pipeline.export.jsonl import jsonl_block
 from pipeline.extract.registry import ExtractionContext, resolve
 from pipeline.ids import stable_id
 from pipeline.ingest import RawDocument, ingest
@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 class DocumentResult:
     source: Source
     tables: dict[str, list[Record]] = field(default_factory=dict)
-    # Tables already serialized as JSONL lines (see `serialized`), by table name.
-    lines: dict[str, list[str]] = field(default_factory=dict)
+    # Tables already serialized, each as a block of JSONL (`jsonl_block`; see `serialized`), by table name.
+    jsonl: dict[str, bytes] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     sha256: str | None = None
     size_bytes: int | None = None
@@ -116,15 +116,14 @@ def process_source(source: Source, config: RunConfig) -> DocumentResult:
 
 
 def serialized(result: DocumentResult) -> DocumentResult:
-    """The result with its tables as JSONL lines, except the entities the run merges across documents.
+    """The result with every table as a block of JSONL (UTF-8 bytes), entities included.
 
     Every executor returns this form: each record is serialized once, where it was made (in a pool, spread
-    over every core), and the table writer and the cache both use the lines.
+    over every core); the table writer, the run's entity merge and the cache all read the blocks, and bytes
+    cross between processes as one copy, with no text to re-encode on the other side.
     """
-    lines = {table: [record_line(r) for r in records] for table, records in result.tables.items()
-             if table != "entities"}
-    entities = {"entities": result.tables["entities"]} if "entities" in result.tables else {}
-    return replace(result, tables=entities, lines={**result.lines, **lines})
+    blocks = {table: jsonl_block(records) for table, records in result.tables.items() if records}
+    return replace(result, tables={}, jsonl={**result.jsonl, **blocks})
 
 
 def process_serialized(task: Callable[[Source], DocumentResult], source: Source) -> DocumentResult:

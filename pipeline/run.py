@@ -24,7 +24,7 @@ from pipeline.errors import UsageError
 from pipeline.executors import make_executor
 from pipeline.export.build import describe_files
 from pipeline.export.entities import EntityIndex
-from pipeline.export.jsonl import write_text_atomic
+from pipeline.export.jsonl import jsonl_block, write_text_atomic
 from pipeline.export.stream import TableSink
 from pipeline.extract.registry import resolve
 from pipeline.ingest.sources import Source, discover
@@ -106,15 +106,16 @@ def iter_results(
 
 
 def _write_result(result: DocumentResult, sink: TableSink, entity_index: EntityIndex) -> None:
-    for table, lines in result.lines.items():
-        if lines:
-            sink.write_lines(table, lines)
+    for table, block in result.jsonl.items():
+        if table == "entities":
+            entity_index.add_jsonl(block)
+        else:
+            sink.write_block(table, block)
     for table, records in result.tables.items():
         if table == "entities":
             entity_index.add(records)
-            continue
-        for record in records:
-            sink.write(table, record)
+        else:
+            sink.write_block(table, jsonl_block(records))
     if result.error:
         sink.write("errors", result.error)
         log.warning("%s: %s failed: %s", result.source.path, result.error.stage, result.error.message)

@@ -15,7 +15,8 @@ from pathlib import Path
 def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.cache import run_lock
     from pipeline.errors import UsageError
-    from pipeline.export.build import describe_files, export_tables, parse_formats
+    from pipeline.export.build import describe_files, export_tables
+    from pipeline.export.formats import parse_formats
     from pipeline.export.jsonl import write_text_atomic
 
     out = Path(args.run_dir)

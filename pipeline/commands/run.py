@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.config import RunConfig
 from pipeline.errors import UsageError
-from pipeline.export.build import parse_formats
+from pipeline.export.formats import parse_formats
 
 EXIT_OK, EXIT_PARTIAL = 0, 1
 
@@ -53,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if config.executor == "local" and config.workers > 1:
         from pipeline.forkserver import start_early
 
-        start_early()  # the pool's server imports the pipeline while this process does the same below
+        start_early(config.model_dump_json())  # the pool's server loads the pipeline while this process starts
     from pipeline.progress import make_progress
     from pipeline.run import execute
 

@@ -11,25 +11,15 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.errors import UsageError
 from pipeline.export.atomic import remove_stale_temps
 from pipeline.export.batches import MAX_ROWS, Batch, iter_batches
 from pipeline.export.csvtable import CsvTableWriter
 from pipeline.export.database import DATABASE_NAME, DuckDbBuilder
+from pipeline.export.formats import FORMATS
 from pipeline.export.parquet import ParquetTableWriter
 from pipeline.records import TABLES
 
-FORMATS = ("jsonl", "parquet", "csv", "duckdb")
 EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "csv": "csv"}
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """'parquet,csv' -> ('jsonl', 'parquet', 'csv'): known names only, JSONL always first."""
-    names = [n.strip().lower() for n in text.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(FORMATS))
-    if unknown:
-        raise UsageError(f"unknown format {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
-    return ("jsonl", *dict.fromkeys(n for n in names if n != "jsonl"))
 
 
 def output_names(formats: Iterable[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -12,15 +13,28 @@ from pipeline.export.text import scrub_record
 from pipeline.records import Record
 
 
-def record_line(record: Record) -> str:
-    """A record as one JSONL line (no newline); lone surrogates are not UTF-8: replaced one for one (text.py).
+def record_json(record: Record) -> bytes:
+    """A record as one JSONL line in UTF-8 (no newline); lone surrogates are not UTF-8: replaced one for one
+    (text.py).
 
     `model_dump_json()` with its defaults, called on the model's serializer directly: the method's keyword
     handling was a quarter of the cost of serializing a record (same bytes, tests/export/test_jsonl.py)."""
     try:
-        return record.__pydantic_serializer__.to_json(record).decode()
+        return record.__pydantic_serializer__.to_json(record)
     except PydanticSerializationError:
-        return scrub_record(record).model_dump_json()
+        return scrub_record(record).model_dump_json().encode("utf-8")
+
+
+def record_line(record: Record) -> str:
+    """A record as one JSONL line (no newline), as text."""
+    return record_json(record).decode("utf-8")
+
+
+def jsonl_block(records: Iterable[Record]) -> bytes:
+    """Records as a block of JSONL: one UTF-8 line each, every line ending in a newline (b"" for none). A line
+    never holds a raw newline or carriage return: JSON escapes control characters inside strings."""
+    lines = [record_json(record) for record in records]
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 class JsonlTableWriter:
@@ -33,13 +47,13 @@ class JsonlTableWriter:
         self.count = 0
 
     def write(self, record: Record) -> None:
-        self.write_many([record_line(record).encode("utf-8") + b"\n"])
+        self.write_block(jsonl_block([record]))
 
-    def write_many(self, lines: list[bytes]) -> None:
-        """Append encoded lines (newlines included) in one write."""
+    def write_block(self, block: bytes) -> None:
+        """Append a block of JSONL (`jsonl_block`: every line newline-terminated) in one write."""
         assert self._fh is not None, "writer already closed"
-        self._fh.write(b"".join(lines))
-        self.count += len(lines)
+        self._fh.write(block)
+        self.count += block.count(b"\n")
 
     def commit(self) -> Path:
         assert self._fh is not None, "writer already closed"

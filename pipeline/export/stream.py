@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.export.batches import MAX_BYTES, MAX_ROWS, LineBuffer, lines_batch
 from pipeline.export.build import FormatWriters
-from pipeline.export.jsonl import JsonlTableWriter, record_line
+from pipeline.export.jsonl import JsonlTableWriter, jsonl_block
 from pipeline.records import TABLES, Record
 
 
@@ -30,15 +30,16 @@ class TableSink:
                 writer.abort()
             raise
 
-    def write_lines(self, table: str, lines: list[str]) -> None:
-        """Append a document's records of one table, serialized by `record_line` (one file write; the batches
-        are cut at the same lines as line by line)."""
-        data = [line.encode("utf-8") + b"\n" for line in lines]
-        self.jsonl[table].write_many(data)
+    def write_block(self, table: str, block: bytes) -> None:
+        """Append a document's records of one table as a block of JSONL (`jsonl_block`) in one file write; the
+        Parquet and CSV batches are cut at the same lines as record by record."""
+        if not block:
+            return
+        self.jsonl[table].write_block(block)
         if self._formats.empty:
             return
         buffer = self._buffers[table]
-        for line in data:
+        for line in block.splitlines(keepends=True):  # only newlines: a JSONL line holds no raw CR
             if full := buffer.add(line):
                 self._write_batch(table, full)
 
@@ -48,7 +49,7 @@ class TableSink:
         self.export_seconds += time.perf_counter() - clock
 
     def write(self, table: str, record: Record) -> None:
-        self.write_lines(table, [record_line(record)])
+        self.write_block(table, jsonl_block([record]))
 
     @property
     def counts(self) -> dict[str, int]:

@@ -26,3 +26,18 @@ def test_a_single_row_comes_back_with_sorted_unique_names() -> None:
     index = EntityIndex()
     index.add([entity("x", ["b", "a", "b"], ["z", "y"], False)])
     assert index.merged() == [entity("x", ["a", "b"], ["y", "z"], False)]
+
+
+def test_jsonl_blocks_from_workers_merge_like_records() -> None:
+    from pipeline.export.jsonl import jsonl_block
+
+    first = [entity("nvidia", ["英伟达", "NVIDIA"], ["辉达"], False), entity("amd", ["AMD"], [], True)]
+    second = [entity("nvidia", ["輝達"], ["NVDA"], True, type_="PRODUCT")]
+    from_records, from_blocks, mixed = EntityIndex(), EntityIndex(), EntityIndex()
+    for rows in (first, second):
+        from_records.add(rows)
+        from_blocks.add_jsonl(jsonl_block(rows))
+    mixed.add_jsonl(jsonl_block(first))
+    mixed.add(second)
+    assert from_records.merged() == from_blocks.merged() == mixed.merged()
+    assert from_blocks.merged()[1].type == "ORG"

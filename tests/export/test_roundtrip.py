@@ -13,7 +13,8 @@ import pytest
 from export_samples import LONG_PARAGRAPH, RAW, sample_tables, write_run
 
 from pipeline.export.batches import iter_batches
-from pipeline.export.build import FORMATS, export_tables, output_names, parse_formats
+from pipeline.export.build import FORMATS, export_tables, output_names
+from pipeline.export.formats import parse_formats
 from pipeline.export.columns import arrow_schema
 from pipeline.export.read import read_table
 from pipeline.export.text import REPLACEMENT, scrub, scrub_record

@@ -65,11 +65,11 @@ def test_an_entry_round_trips_every_record(small_corpus: Path) -> None:
     config = jsonl_config()
     source = discover([small_corpus], config.ingest.extensions)[0][0]
     result = serialized(process_source(source, config))
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
     dump_entry(result, buffer)
     buffer.seek(0)
     restored = load_entry(source, buffer)
-    assert restored.lines == result.lines and restored.tables == result.tables  # lines as written, entities
+    assert restored.jsonl == result.jsonl and not restored.tables  # every table as the block written
     assert restored.sha256 == result.sha256 and restored.timings == result.timings and restored.error is None
 
 
@@ -78,12 +78,12 @@ def test_an_entry_without_a_digest_is_validated_and_a_tampered_one_is_a_miss(sma
     config = jsonl_config()
     source = discover([small_corpus], config.ingest.extensions)[0][0]
     result = process_source(source, config)
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
     dump_entry(serialized(result), buffer)
-    header, body = buffer.getvalue().split("\n", 1)
+    header, body = buffer.getvalue().decode("utf-8").split("\n", 1)
     old_header = {k: v for k, v in json.loads(header).items() if k != "rows_sha256"}
-    restored = load_entry(source, io.StringIO(json.dumps(old_header) + "\n" + body))
-    assert restored.tables == result.tables and not restored.lines  # an older entry: every row validated
+    restored = load_entry(source, io.BytesIO((json.dumps(old_header) + "\n" + body).encode("utf-8")))
+    assert restored.tables == result.tables and not restored.jsonl  # an older entry: every row validated
     cache = DocumentCache(tmp_path, "fingerprint")
     key = cache.key(source)
     assert key is not None
