@@ -15,5 +15,5 @@ try:
         from pipeline.config import RunConfig
 
         warm_up(RunConfig.model_validate_json(_config))
-except Exception:  # noqa: BLE001 - see the module doc
+except Exception:
     logging.getLogger(__name__).debug("fork server warm-up failed; each worker warms itself", exc_info=True)

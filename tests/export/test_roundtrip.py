@@ -14,8 +14,8 @@ from export_samples import LONG_PARAGRAPH, RAW, sample_tables, write_run
 
 from pipeline.export.batches import iter_batches
 from pipeline.export.build import FORMATS, export_tables, output_names
-from pipeline.export.formats import parse_formats
 from pipeline.export.columns import arrow_schema
+from pipeline.export.formats import parse_formats
 from pipeline.export.read import read_table
 from pipeline.export.text import REPLACEMENT, scrub, scrub_record
 from pipeline.records import TABLES, Figure
