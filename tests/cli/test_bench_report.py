@@ -40,3 +40,30 @@ def test_repeats_are_listed_and_the_ratios_called_medians() -> None:
 def test_repeat_below_one_is_a_usage_error(tmp_path, capsys) -> None:
     assert main(["bench", "--repeat", "0", "--out", str(tmp_path / "b"), "--report", str(tmp_path / "r.md")]) == 2
     assert "--repeat must be at least 1" in capsys.readouterr().err
+
+
+def test_tree_memory_counts_the_descendants_it_finds(tmp_path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from pipeline.commands.bench import TreeMemory
+
+    ready = tmp_path / "ready"
+    grandchild = f"import pathlib, time; x = bytearray(80_000_000); pathlib.Path({str(ready)!r}).touch(); time.sleep(30)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])"
+    proc = subprocess.Popen([sys.executable, "-c", parent])
+    try:
+        memory = TreeMemory(proc.pid)
+        deadline = time.monotonic() + 20
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for _ in range(6):  # at least one rescan for new processes after the grandchild filled its buffer
+            memory.sample()
+        assert memory.peak > 80_000_000
+        assert len(memory.known) == 2  # the process and its child
+    finally:
+        for child in memory.root.children(recursive=True):
+            child.kill()
+        proc.kill()
+        proc.wait()
