@@ -26,7 +26,11 @@ from pipeline.records import ErrorRecord
 log = logging.getLogger(__name__)
 
 Task = Callable[[Source], DocumentResult]
-WINDOW_PER_WORKER = 16
+InFlight = tuple[Source, Future, int]  # a document, the task it went in, and its place in that task
+WINDOW_PER_WORKER = 16  # documents in flight per worker
+# Documents per task sent to a pool worker: every task is a round trip (pickling, pipe wake-ups, a future, and
+# thread hand-offs in this process), so sending them four at a time cuts those per-document costs by four.
+DOCS_PER_TASK = 4
 
 
 # A short article touching every stage and extractor (figures, periods, names, a relation, a claim): processing
@@ -77,10 +81,27 @@ def crash_result(source: Source, detail: str) -> DocumentResult:
     return DocumentResult(source, error=error)
 
 
-def _done(result: DocumentResult) -> Future:
+def _done(results: list[DocumentResult]) -> Future:
     future: Future = Future()
-    future.set_result(result)
+    future.set_result(results)
     return future
+
+
+def run_tasks(task: Task, sources: list[Source]) -> list[DocumentResult]:
+    """`task` on each source in turn (what one pool task does)."""
+    return [task(source) for source in sources]
+
+
+def batched(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    """Consecutive lists of `size` items (the last may be shorter), read lazily."""
+    chunk: list[Source] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class InProcess:
@@ -114,10 +135,13 @@ class LocalPool:
 
     def map(self, sources: Iterable[Source]) -> Iterator[DocumentResult]:
         self._pool = self._start()
-        inflight: deque[tuple[Source, Future]] = deque()
+        # Each worker keeps at least two tasks in flight: one it works on, one waiting for it.
+        per_task = max(1, min(DOCS_PER_TASK, WINDOW_PER_WORKER // 2))
+        inflight: deque[InFlight] = deque()
         try:
-            for source in sources:
-                inflight.append((source, self._pool.submit(self.task, source)))
+            for chunk in batched(sources, per_task):
+                future = self._pool.submit(run_tasks, self.task, chunk)
+                inflight.extend((source, future, i) for i, source in enumerate(chunk))
                 while len(inflight) >= self.window:
                     yield self._next(inflight)
             while inflight:
@@ -125,18 +149,18 @@ class LocalPool:
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _next(self, inflight: deque[tuple[Source, Future]]) -> DocumentResult:
+    def _next(self, inflight: deque[InFlight]) -> DocumentResult:
         try:
-            result = inflight[0][1].result()
+            result = inflight[0][1].result()[inflight[0][2]]
         except BrokenProcessPool:
             self._recover(inflight)
-            result = inflight[0][1].result()
+            result = inflight[0][1].result()[inflight[0][2]]
         inflight.popleft()
         return result
 
-    def _recover(self, inflight: deque[tuple[Source, Future]]) -> None:
-        """A worker died: every in-flight future is lost. Redo each suspect alone to find the culprit."""
-        lost = [source for source, future in inflight if future.exception() is not None]
+    def _recover(self, inflight: deque[InFlight]) -> None:
+        """A worker died: every in-flight task is lost. Redo each suspect document alone to find the culprit."""
+        lost = [source for source, future, _ in inflight if future.exception() is not None]
         log.warning("a worker died with %d document(s) in flight; isolating the culprit", len(lost))
         self._restart()
         redone: dict[int, DocumentResult] = {}
@@ -144,7 +168,8 @@ class LocalPool:
             redone[id(lost[0])] = crash_result(lost[0], "its process exited unexpectedly")
         else:
             redone = {id(source): self._alone(source) for source in lost}
-        kept = [(source, _done(redone[id(source)]) if id(source) in redone else future) for source, future in inflight]
+        kept = [(source, _done([redone[id(source)]]), 0) if id(source) in redone else (source, future, i)
+                for source, future, i in inflight]
         inflight.clear()
         inflight.extend(kept)
 
