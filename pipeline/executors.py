@@ -37,8 +37,8 @@ DOCS_PER_TASK = 4
 # it loads what the first real document would otherwise load (models, lexicons, compiled patterns).
 WARM_UP_ARTICLE = """輝達第三季財報解析
 
-輝達（NVIDIA）2025年第三季營收達570億美元，年增62%，毛利率約73.6%。台積電是輝達的主要代工夥伴，
-資本支出預計為400億至420億美元。我們認為資料中心需求仍然強勁，維持買進評級，目標價上調至250美元。
+輝達（NVIDIA）2025年第三季營收達570億美元，年增62%，毛利率約73.6%。台積電是輝達的供應商，資本支出預計為
+400億至420億美元。我們認為資料中心需求仍然強勁，維持買進評級，目標價上調至250美元。
 """
 _warmed: set[str] = set()
 
