@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pipeline import forkserver
 from pipeline.config import RunConfig
@@ -87,6 +88,11 @@ def _done(results: list[DocumentResult]) -> Future:
     return future
 
 
+def docs_per_task() -> int:
+    """DOCS_PER_TASK, but small enough that each worker has two tasks in flight (one it works on, one waiting)."""
+    return max(1, min(DOCS_PER_TASK, WINDOW_PER_WORKER // 2))
+
+
 def run_tasks(task: Task, sources: list[Source]) -> list[DocumentResult]:
     """`task` on each source in turn (what one pool task does)."""
     return [task(source) for source in sources]
@@ -135,11 +141,9 @@ class LocalPool:
 
     def map(self, sources: Iterable[Source]) -> Iterator[DocumentResult]:
         self._pool = self._start()
-        # Each worker keeps at least two tasks in flight: one it works on, one waiting for it.
-        per_task = max(1, min(DOCS_PER_TASK, WINDOW_PER_WORKER // 2))
         inflight: deque[InFlight] = deque()
         try:
-            for chunk in batched(sources, per_task):
+            for chunk in batched(sources, docs_per_task()):
                 future = self._pool.submit(run_tasks, self.task, chunk)
                 inflight.extend((source, future, i) for i, source in enumerate(chunk))
                 while len(inflight) >= self.window:
@@ -208,23 +212,29 @@ class DaskPool:
         try:
             client.run(warm_up, self.config)
             window = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
-            inflight: deque[tuple[Source, object]] = deque()
-            for source in sources:
-                inflight.append((source, client.submit(self.task, source, pure=False)))
+            inflight: deque[tuple[Source, Any, int]] = deque()
+            for chunk in batched(sources, docs_per_task()):
+                future = client.submit(run_tasks, self.task, chunk, pure=False)
+                inflight.extend((source, future, i) for i, source in enumerate(chunk))
                 while len(inflight) >= window:
-                    yield self._collect(*inflight.popleft())
+                    yield self._collect(client, *inflight.popleft())
             while inflight:
-                yield self._collect(*inflight.popleft())
+                yield self._collect(client, *inflight.popleft())
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
 
-    @staticmethod
-    def _collect(source: Source, future: object) -> DocumentResult:
+    def _collect(self, client: Any, source: Source, future: Any, index: int) -> DocumentResult:
+        """The document's result; when its task was lost (the task never raises: a lost task is the cluster
+        losing a worker), the document is redone as a task of its own, so only a culprit becomes an error."""
         try:
-            return future.result()  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - the task never raises: any error is the cluster losing it
+            return future.result()[index]
+        except Exception as exc:  # noqa: BLE001 - see above
+            log.warning("%s: dask task failed (%s); redoing the document alone", source.path, exc)
+        try:
+            return client.submit(self.task, source, pure=False).result()
+        except Exception as exc:  # noqa: BLE001 - see above
             log.warning("%s: dask task failed: %s", source.path, exc)
             return crash_result(source, f"{type(exc).__name__}: {exc}")
 
