@@ -101,3 +101,27 @@ def test_two_workers_from_the_command_line_equal_one(tmp_path: Path) -> None:
     assert main(["run", str(corpus), "--out", str(two), "-q", "--no-cache", "--workers", "2", "--format", "jsonl"]) == 0
     for table in ("documents", "sentences", "mentions", "figures", "claims"):
         assert (one / f"{table}.jsonl").read_bytes() == (two / f"{table}.jsonl").read_bytes(), table
+
+
+def test_the_command_exits_quickly_with_its_code_and_everything_flushed(tmp_path: Path) -> None:
+    """`python -m pipeline` skips the interpreter teardown (cli.entry): the exit code, both streams and every
+    output file must still be whole, and a pool run leaves no warning from multiprocessing's cleanup."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    seed = Path(__file__).resolve().parents[2] / "corpus" / "coreweave_part1.txt"
+    (batch / "good.txt").write_bytes(seed.read_bytes())
+    (batch / "good2.txt").write_bytes(seed.read_bytes())
+    (batch / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(batch), "--out", str(out), "--workers", "2", "--format",
+         "jsonl,parquet,duckdb"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1  # one document failed
+    assert "2/3 documents ok, 1 failed" in proc.stdout
+    assert "warning" not in proc.stderr.lower() and "leaked" not in proc.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) >= {"documents.jsonl", "figures.parquet", "yanbao.duckdb"}
+    version = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=False)
+    assert version.returncode == 0 and version.stdout.startswith("yanbao ")
