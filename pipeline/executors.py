@@ -196,6 +196,10 @@ class DaskPool:
     def _client(self):
         from distributed import Client, LocalCluster
 
+        # distributed logs INFO on its own loggers (cluster start, every worker and connection); the run's
+        # verbosity decides what shows: nothing but errors by default, everything with -v.
+        level = logging.getLogger().getEffectiveLevel()
+        logging.getLogger("distributed").setLevel(level)
         if self.scheduler:
             return Client(self.scheduler), None
         cluster = LocalCluster(
@@ -204,6 +208,7 @@ class DaskPool:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            silence_logs=level,
         )
         return Client(cluster), cluster
 

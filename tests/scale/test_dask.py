@@ -68,3 +68,17 @@ def test_a_lost_dask_task_costs_only_its_culprit(monkeypatch: pytest.MonkeyPatch
     assert [r.status for r in results] == ["ok", "ok", "error", "ok", "ok", "ok"]
     assert results[2].error is not None and results[2].error.error_type == "WorkerCrashed"
     assert client.tasks == [4, 2, 1, 1, 1, 1]  # two tasks; the lost one's four documents each redone alone
+
+
+def test_a_quiet_dask_run_prints_nothing(small_corpus: Path, tmp_path: Path) -> None:
+    """distributed logs every cluster event at INFO on its own loggers; `-q` must still print nothing."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(small_corpus), "--out", str(tmp_path / "out"), "--executor",
+         "dask", "--workers", "2", "--format", "jsonl", "-q"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and proc.stderr == ""
