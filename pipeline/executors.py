@@ -88,9 +88,13 @@ def _done(results: list[DocumentResult]) -> Future:
     return future
 
 
-def docs_per_task() -> int:
-    """DOCS_PER_TASK, but small enough that each worker has two tasks in flight (one it works on, one waiting)."""
-    return max(1, min(DOCS_PER_TASK, WINDOW_PER_WORKER // 2))
+def docs_per_task(workers: int, n_documents: int | None = None) -> int:
+    """DOCS_PER_TASK, but small enough that each worker has two tasks in flight (one it works on, one waiting)
+    and, for a short batch, that its documents still spread over every worker (four tasks each at least)."""
+    size = min(DOCS_PER_TASK, WINDOW_PER_WORKER // 2)
+    if n_documents is not None:
+        size = min(size, n_documents // (4 * max(1, workers)))
+    return max(1, size)
 
 
 def run_tasks(task: Task, sources: list[Source]) -> list[DocumentResult]:
@@ -124,8 +128,9 @@ class InProcess:
 class LocalPool:
     """A process pool (forkserver: workers fork from a clean server, never from this threaded process)."""
 
-    def __init__(self, task: Task, workers: int, config: RunConfig) -> None:
+    def __init__(self, task: Task, workers: int, config: RunConfig, n_documents: int | None = None) -> None:
         self.task, self.workers, self.config = task, workers, config
+        self.per_task = docs_per_task(workers, n_documents)
         self.window = workers * WINDOW_PER_WORKER
         self._pool: ProcessPoolExecutor | None = None
 
@@ -143,7 +148,7 @@ class LocalPool:
         self._pool = self._start()
         inflight: deque[InFlight] = deque()
         try:
-            for chunk in batched(sources, docs_per_task()):
+            for chunk in batched(sources, self.per_task):
                 future = self._pool.submit(run_tasks, self.task, chunk)
                 inflight.extend((source, future, i) for i, source in enumerate(chunk))
                 while len(inflight) >= self.window:
@@ -190,8 +195,10 @@ class LocalPool:
 class DaskPool:
     """The same task on a Dask distributed cluster; without a scheduler address, a loopback LocalCluster."""
 
-    def __init__(self, task: Task, workers: int, config: RunConfig, scheduler: str | None) -> None:
+    def __init__(self, task: Task, workers: int, config: RunConfig, scheduler: str | None,
+                 n_documents: int | None = None) -> None:
         self.task, self.workers, self.config, self.scheduler = task, workers, config, scheduler
+        self.n_documents = n_documents
 
     def _client(self):
         from distributed import Client, LocalCluster
@@ -216,9 +223,10 @@ class DaskPool:
         client, cluster = self._client()
         try:
             client.run(warm_up, self.config)
-            window = max(1, sum(client.nthreads().values())) * WINDOW_PER_WORKER
+            threads = max(1, sum(client.nthreads().values()))
+            window = threads * WINDOW_PER_WORKER
             inflight: deque[tuple[Source, Any, int]] = deque()
-            for chunk in batched(sources, docs_per_task()):
+            for chunk in batched(sources, docs_per_task(threads, self.n_documents)):
                 future = client.submit(run_tasks, self.task, chunk, pure=False)
                 inflight.extend((source, future, i) for i, source in enumerate(chunk))
                 while len(inflight) >= window:
@@ -250,6 +258,6 @@ def make_executor(config: RunConfig, n_documents: int) -> InProcess | LocalPool 
     # and the cache both use them, and a pool's writing process never rebuilds records.
     task = partial(process_serialized, partial(process_source, config=config))
     if config.executor == "dask":
-        return DaskPool(task, config.workers, config, config.scheduler)
+        return DaskPool(task, config.workers, config, config.scheduler, n_documents)
     workers = min(config.workers, n_documents)
-    return LocalPool(task, workers, config) if workers > 1 else InProcess(task)
+    return LocalPool(task, workers, config, n_documents) if workers > 1 else InProcess(task)

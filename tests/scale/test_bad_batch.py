@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from make_bad_inputs import make_bad_inputs
 
 
-@pytest.mark.parametrize("window", [2, executors.WINDOW_PER_WORKER])  # one document per task, and several
+@pytest.mark.parametrize("per_task", [1, 4])  # documents per pool task
 def test_broken_files_and_a_crashing_worker_become_error_rows(
-    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_task: int
 ) -> None:
     batch = tmp_path / "batch"
     bad = make_bad_inputs(batch)
@@ -29,7 +29,8 @@ def test_broken_files_and_a_crashing_worker_become_error_rows(
         shutil.copy(path, batch / path.name)
     shutil.copy(good[0], batch / "poison.txt")
     monkeypatch.setattr(executors, "process_source", process_or_crash)
-    monkeypatch.setattr(executors, "WINDOW_PER_WORKER", window)  # 2: several windows, order kept across refills
+    monkeypatch.setattr(executors, "WINDOW_PER_WORKER", 2 * per_task)  # several windows: order kept across refills
+    monkeypatch.setattr(executors, "docs_per_task", lambda workers, n_documents=None: per_task)
 
     out = tmp_path / "out"
     summary = execute([batch], out, jsonl_config(workers=2))

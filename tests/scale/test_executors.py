@@ -81,3 +81,12 @@ def test_the_fork_server_preload_warms_for_the_config_it_is_given() -> None:
     env.pop(CONFIG_ENV)
     cold = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert cold.stdout.split() == ["0", "0"]
+
+
+def test_documents_go_four_per_task_unless_the_batch_is_short() -> None:
+    assert executors.docs_per_task(2, 1000) == 4
+    assert executors.docs_per_task(2) == 4  # a cluster's batch of unknown size
+    assert executors.docs_per_task(2, 20) == 2  # 20 documents still spread over both workers
+    assert executors.docs_per_task(2, 9) == 1
+    assert executors.docs_per_task(8, 100) == 3
+    assert LocalPool(lambda s: s, 2, jsonl_config(), 10).per_task == 1
