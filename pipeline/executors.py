@@ -126,7 +126,8 @@ class InProcess:
 
 
 class LocalPool:
-    """A process pool (forkserver: workers fork from a clean server, never from this threaded process)."""
+    """A process pool whose workers fork from the warm fork server (forkserver.py), never from this threaded
+    process; documents go `per_task` to a task, in input order, `window` of them in flight."""
 
     def __init__(self, task: Task, workers: int, config: RunConfig, n_documents: int | None = None) -> None:
         self.task, self.workers, self.config = task, workers, config
