@@ -92,10 +92,10 @@ def cacheable(result: DocumentResult) -> bool:
 def dump_entry(result: DocumentResult, fh: IO[bytes]) -> None:
     """One header line, then `table<TAB>row-json` per record (a JSON string never holds a raw tab or newline).
     The header holds the sha256 of the rows, so a reader can trust them as they are."""
-    blocks = {**result.jsonl, **{table: jsonl_block(records) for table, records in result.tables.items()}}
+    blocks = [*result.jsonl.items(), *((table, jsonl_block(records)) for table, records in result.tables.items())]
     body = b"".join(
         b"".join(table.encode("ascii") + b"\t" + line for line in block.splitlines(keepends=True))
-        for table, block in blocks.items()
+        for table, block in blocks
     )
     header = {
         "doc_id": result.source.doc_id,

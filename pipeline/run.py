@@ -154,8 +154,7 @@ def execute(
                 _write_result(result, sink, entity_index)
                 n_cached += cached
                 inputs.append(_input_entry(result, cached))
-            for entity in entity_index.merged():
-                sink.write("entities", entity)
+            sink.write_block("entities", jsonl_block(entity_index.merged()))
             counts = sink.counts
             sink.commit()
         except BaseException:

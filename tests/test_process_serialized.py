@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import RunConfig
-from pipeline.export.jsonl import jsonl_block, record_line
+from pipeline.export.jsonl import jsonl_block, record_json
 from pipeline.ingest.sources import Source
 from pipeline.process import process_source, serialized
 
@@ -19,6 +19,6 @@ def test_serialized_result_holds_every_table_as_writer_lines() -> None:
     assert set(compact.jsonl) == {table for table, records in result.tables.items() if records}
     for table, block in compact.jsonl.items():
         assert block == jsonl_block(result.tables[table]), table
-        assert block.decode("utf-8").splitlines() == [record_line(r) for r in result.tables[table]], table
+        assert block.decode("utf-8").splitlines() == [record_json(r).decode("utf-8") for r in result.tables[table]], table
     assert compact.timings == result.timings and compact.sha256 == result.sha256
     assert result.tables["figures"]  # the original is untouched

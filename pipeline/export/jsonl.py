@@ -25,11 +25,6 @@ def record_json(record: Record) -> bytes:
         return scrub_record(record).model_dump_json().encode("utf-8")
 
 
-def record_line(record: Record) -> str:
-    """A record as one JSONL line (no newline), as text."""
-    return record_json(record).decode("utf-8")
-
-
 def jsonl_block(records: Iterable[Record]) -> bytes:
     """Records as a block of JSONL: one UTF-8 line each, every line ending in a newline (b"" for none). A line
     never holds a raw newline or carriage return: JSON escapes control characters inside strings."""
